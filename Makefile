@@ -1,0 +1,127 @@
+# hv: a bare-metal type-1 hypervisor for x86-64 (UEFI application).
+#   make          build build/hv.efi, the guests and build/hv.img
+#   make run      boot build/hv.img in QEMU (EMU=bochs for Bochs VMX, BOCHS_CPU=ryzen for Bochs SVM)
+#   make test     host unit tests + emulator tests (installs missing packages first)
+#   make unit     host unit tests only
+
+BUILD   ?= build
+CC      ?= gcc
+LD      ?= ld
+OBJCOPY ?= objcopy
+NASM    ?= nasm
+SMP     ?= 4
+EMU     ?= qemu
+
+EFI_INC  := /usr/include/efi
+EFI_LIB  := /usr/lib
+EFI_CRT0 := $(EFI_LIB)/crt0-efi-x86_64.o
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# The hypervisor never touches FPU/SIMD state (-mgeneral-regs-only): guest
+# extended state stays live in the registers across VM exits.
+HV_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-strict-aliasing \
+	-fpic -fshort-wchar -mno-red-zone -mgeneral-regs-only -maccumulate-outgoing-args \
+	-fno-asynchronous-unwind-tables -DGNU_EFI_USE_MS_ABI \
+	-I. -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 $(WARN)
+HOST_CFLAGS := -std=c11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all -DHV_HOST_TEST -I. $(WARN) -Wno-missing-prototypes
+
+HV_C   := $(wildcard boot/*.c hv/*.c arch/x86/*.c arch/x86/svm/*.c arch/x86/vmx/*.c drivers/*.c)
+HV_ASM := $(wildcard arch/x86/*.asm arch/x86/svm/*.asm arch/x86/vmx/*.asm guest/builtin.asm)
+HV_OBJ := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.o)
+
+# The architecture-neutral core and the pure-logic arch files build natively
+# against the fake arch layer in tests/host/.
+HOST_ARCH := arch/x86/page_table.c arch/x86/svm/svm_msrpm.c drivers/acpi_madt.c
+HOST_CORE := $(filter-out hv/lib_string.c hv/builtin_guests.c,$(wildcard hv/*.c)) $(HOST_ARCH)
+HOST_TESTS := $(wildcard tests/host/*.c)
+HOST_BIN := $(BUILD)/host/unit
+
+GUESTS := selftest misbehave
+GUEST_ELF := $(GUESTS:%=$(BUILD)/guest/%.elf)
+
+.PHONY: all run test unit emu-test bench clean deps
+all: $(BUILD)/hv.efi $(BUILD)/hv.img
+
+deps:
+	@scripts/deps.sh all
+
+$(BUILD)/.deps-build:
+	@scripts/deps.sh build
+	@mkdir -p $(@D) && touch $@
+
+# ---- hypervisor --------------------------------------------------------
+$(BUILD)/hv/%.o: %.c | $(BUILD)/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(HV_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/hv/%.o: %.asm | $(BUILD)/.deps-build
+	@mkdir -p $(@D)
+	$(NASM) -f elf64 -I$(BUILD)/ -I. -MD $(@:.o=.d) -MP $< -o $@
+
+$(BUILD)/hv/guest/builtin.o: $(GUEST_ELF)
+$(BUILD)/hv/arch/x86/trampoline_blob.o: $(BUILD)/trampoline.bin
+
+$(BUILD)/trampoline.bin: arch/x86/trampoline.nasm | $(BUILD)/.deps-build
+	@mkdir -p $(@D)
+	$(NASM) -f bin $< -o $@
+
+$(BUILD)/hv.so: $(HV_OBJ) linker.ld
+	$(LD) -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefined \
+		$(EFI_CRT0) $(HV_OBJ) -L$(EFI_LIB) -lgnuefi -o $@
+
+$(BUILD)/hv.efi: $(BUILD)/hv.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+		-j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 \
+		--subsystem=10 $< $@
+
+# ---- guests (32-bit multiboot kernels) ----------------------------------
+GUEST_CFLAGS := -std=c11 -m32 -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -mno-sse -mno-mmx -mno-80387 -I. -Iguest/lib $(WARN)
+GUEST_LIB_C := $(wildcard guest/lib/*.c)
+GUEST_LIB_ASM := $(wildcard guest/lib/*.asm)
+GUEST_LIB_OBJ := $(GUEST_LIB_C:%.c=$(BUILD)/%.o) $(GUEST_LIB_ASM:%.asm=$(BUILD)/%.o)
+
+$(BUILD)/guest/%.o: guest/%.c | $(BUILD)/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/%.o: guest/%.asm | $(BUILD)/.deps-build
+	@mkdir -p $(@D)
+	$(NASM) -f elf32 -Iguest/lib/ $< -o $@
+
+.SECONDEXPANSION:
+$(BUILD)/guest/%.elf: $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(basename $$(wildcard guest/$$*/*.c guest/$$*/*.asm)))) \
+		$(GUEST_LIB_OBJ) guest/lib/guest.ld
+	$(LD) -m elf_i386 -nostdlib -T guest/lib/guest.ld $(filter %.o,$^) -o $@
+
+# ---- boot image ---------------------------------------------------------
+$(BUILD)/hv.img: $(BUILD)/hv.efi $(GUEST_ELF) scripts/mkimg.sh
+	scripts/mkimg.sh $@ $(BUILD)/hv.efi $(GUEST_ELF)
+
+# ---- running ------------------------------------------------------------
+run: all
+	@scripts/deps.sh $(if $(filter bochs,$(EMU)),bochs,run)
+	tests/emu/boot.sh --emu $(EMU) --smp $(SMP) --image $(BUILD)/hv.img --interactive
+
+# ---- tests --------------------------------------------------------------
+$(HOST_BIN): $(HOST_CORE) $(HOST_TESTS) $(wildcard hv/*.h arch/x86/*.h arch/x86/*/*.h tests/host/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(HOST_CORE) $(HOST_TESTS) -o $@
+
+unit: $(HOST_BIN)
+	$(HOST_BIN)
+
+emu-test: all
+	@scripts/deps.sh all
+	tests/emu/run_all.sh
+
+test:
+	@scripts/deps.sh all
+	$(MAKE) all
+	tests/run_tests.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,42 @@
+/* Each CPU's own GDT, TSS and IDT (Intel SDM vol. 3A 3.4.5, 6.10, 7.7). */
+#ifndef ARCH_X86_CPU_TABLES_H
+#define ARCH_X86_CPU_TABLES_H
+
+#include "hv/percpu.h"
+
+#define SEL_CODE64 0x08
+#define SEL_DATA 0x10
+#define SEL_TSS 0x18
+
+struct PACKED tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+};
+_Static_assert(sizeof(struct tss64) == 104, "64-bit TSS is 104 bytes (SDM vol. 3A 7.7)");
+
+struct PACKED idt_gate {
+	uint16_t offset_low;
+	uint16_t selector;
+	uint8_t ist;
+	uint8_t type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_high;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gate is 16 bytes (SDM vol. 3A 6.14.1)");
+
+struct cpu_tables {
+	uint64_t gdt[5]; /* null, code64, data, TSS (two slots) */
+	struct tss64 tss;
+	struct idt_gate idt[256];
+};
+
+/* Build and load this CPU's GDT, TSS and IDT; CS/SS/DS reloaded. */
+int cpu_tables_load(struct percpu *pc);
+
+#endif

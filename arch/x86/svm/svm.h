@@ -1,0 +1,36 @@
+/* AMD SVM backend internals (the core sees only svm_backend). */
+#ifndef ARCH_X86_SVM_SVM_H
+#define ARCH_X86_SVM_SVM_H
+
+#include "arch/x86/svm/svm_vmcb.h"
+#include "hv/virt_backend.h"
+
+struct svm_cpu {
+	uint64_t hsave_pa; /* VM_HSAVE_PA: host state VMRUN saves and #VMEXIT restores */
+	bool nrip;         /* CPUID 8000000A EDX[3]: the VMCB's nRIP is filled */
+	bool flush_by_asid;
+};
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	uint64_t vmcb_pa;
+	uint64_t npt_root;
+	uint64_t msrpm_pa, iopm_pa;
+	struct svm_cpu *cpu;
+};
+
+extern const struct virt_backend svm_backend;
+
+/* CPUID says this CPU has SVM with nested paging. */
+bool svm_supported(void);
+int svm_cpu_enable(struct percpu *pc, char *err, size_t errlen);
+int svm_vcpu_create(struct vcpu *v, char *err, size_t errlen);
+void svm_vcpu_run(struct vcpu *v);
+void svm_read_mode(struct vcpu *v, struct guest_mode *m);
+int svm_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+int svm_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
+
+/* arch/x86/svm/svm_run.asm: VMRUN with the guest's GPRs loaded, back with them saved. */
+void svm_enter(uint64_t vmcb_pa, void *gprs);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * One SVM guest: its VMCB, nested page tables and permission maps, set up so
+ * the guest starts exactly as a Multiboot v1 loader leaves a kernel (32-bit
+ * protected mode, paging off, flat segments; Multiboot spec 3.2).
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr_index.h"
+#include "arch/x86/page_table.h"
+#include "arch/x86/svm/svm.h"
+#include "arch/x86/svm/svm_msrpm.h"
+#include "hv/fmt.h"
+#include "hv/percpu.h"
+#include "hv/vcpu.h"
+
+#define ATTR_CODE32 0xc9b /* G, D, P, S, type 0xb (execute/read, accessed) */
+#define ATTR_DATA32 0xc93 /* G, B, P, S, type 0x3 (read/write, accessed) */
+#define ATTR_TSS32 0x08b  /* P, type 0xb (busy 32-bit TSS) */
+#define ATTR_LDT 0x082    /* P, type 0x2 */
+#define PAT_POWER_ON 0x0007040600070406ull
+
+static struct vmcb_seg seg(uint16_t sel, uint16_t attrib, uint32_t limit)
+{
+	return (struct vmcb_seg){ sel, attrib, limit, 0 };
+}
+
+static void init_intercepts(struct vmcb_control *c)
+{
+	c->intercept_misc1 = SVM_INTERCEPT_NMI | SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |
+			     SVM_INTERCEPT_RSM | SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
+			     SVM_INTERCEPT_INVLPGA_MISC1 | SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
+			     SVM_INTERCEPT_SHUTDOWN;
+	/* VMRUN must be intercepted (APM vol. 2 15.5.1); the other SVM instructions would let
+	 * the guest touch host state or GIF, so they end the guest. XSETBV is intercepted so
+	 * the XCR0 policy holds on hardware (QEMU TCG ignores this intercept). */
+	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
+			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV;
+	/* Physical interrupts stay with the host's RFLAGS.IF (0): never delivered into the guest
+	 * and, not being intercepted, never a source of exits (APM vol. 2 15.21.1). */
+	c->vintr = SVM_VINTR_MASKING;
+}
+
+static void init_state(struct vcpu *v, struct vmcb_save *s)
+{
+	s->cs = seg(0x08, ATTR_CODE32, 0xffffffffu);
+	s->ds = s->es = s->fs = s->gs = s->ss = seg(0x10, ATTR_DATA32, 0xffffffffu);
+	s->gdtr = seg(0, 0, 0);
+	s->idtr = seg(0, 0, 0x3ff);
+	s->tr = seg(0, ATTR_TSS32, 0xffff);
+	s->ldtr = seg(0, ATTR_LDT, 0xffff);
+	s->cpl = 0;
+	s->efer = EFER_SVME; /* required in guest EFER (APM vol. 2 15.5.1); hidden from the guest */
+	s->cr0 = CR0_PE | CR0_ET;
+	s->cr3 = 0;
+	s->cr4 = 0;
+	s->dr6 = 0xffff0ff0;
+	s->dr7 = 0x400;
+	s->rflags = 0x2;
+	s->rip = v->boot.entry;
+	s->rsp = 0;
+	s->rax = v->boot.eax;
+	s->g_pat = PAT_POWER_ON;
+	v->gprs.rax = v->boot.eax;
+	v->gprs.rbx = v->boot.mbi_gpa;
+}
+
+int svm_vcpu_create(struct vcpu *v, char *err, size_t errlen)
+{
+	struct percpu *pc = this_cpu();
+	struct svm_vcpu *s = (struct svm_vcpu *)(uintptr_t)page_alloc(&hv_pool, 1, PAGE_SIZE);
+	uint64_t vmcb = page_alloc(&hv_pool, 1, PAGE_SIZE);
+	uint64_t msrpm = page_alloc(&hv_pool, SVM_MSRPM_SIZE / PAGE_SIZE, PAGE_SIZE);
+	uint64_t iopm = page_alloc(&hv_pool, SVM_IOPM_SIZE / PAGE_SIZE, PAGE_SIZE);
+	uint64_t npt = pt_new_root(&hv_pool);
+	if (!s || !vmcb || !msrpm || !iopm || !npt ||
+	    pt_map(&hv_pool, npt, 0, v->mem_hpa, v->mem.size, &pt_format_npt)) {
+		hv_snprintf(err, errlen, "out of hypervisor memory for the VMCB and nested page tables");
+		return -1;
+	}
+	s->vmcb = (struct vmcb *)(uintptr_t)vmcb;
+	s->vmcb_pa = vmcb;
+	s->npt_root = npt;
+	s->msrpm_pa = msrpm;
+	s->iopm_pa = iopm;
+	s->cpu = pc->virt;
+	v->arch = s;
+	svm_msrpm_build((uint8_t *)(uintptr_t)msrpm);
+	svm_iopm_build((uint8_t *)(uintptr_t)iopm);
+
+	struct vmcb_control *c = &s->vmcb->control;
+	init_intercepts(c);
+	c->iopm_base_pa = iopm;
+	c->msrpm_base_pa = msrpm;
+	/* One guest per core: ASID 1 on every core, flushed once at the first VMRUN. */
+	c->guest_asid = 1;
+	c->tlb_control = SVM_TLB_FLUSH_ALL;
+	c->np_enable = SVM_NP_ENABLE;
+	c->n_cr3 = npt;
+	c->clean = 0;
+	init_state(v, &s->vmcb->save);
+	return 0;
+}
+
+void svm_read_mode(struct vcpu *v, struct guest_mode *m)
+{
+	struct vmcb_save *s = &((struct svm_vcpu *)v->arch)->vmcb->save;
+	m->cr0 = s->cr0;
+	m->cr3 = s->cr3;
+	m->cr4 = s->cr4;
+	m->efer = s->efer & ~EFER_SVME;
+	m->rflags = s->rflags;
+	m->rip = s->rip;
+	m->cs_base = s->cs.base;
+	m->cpl = s->cpl;
+	bool l = s->cs.attrib & BIT(9), db = s->cs.attrib & BIT(10);
+	m->cs_bits = (m->efer & EFER_LMA) && l ? 64 : db ? 32 : 16;
+}
+
+static bool pat_valid(uint64_t pat)
+{
+	/* Each byte must be UC(0), WC(1), WT(4), WP(5), WB(6) or UC-(7) (APM vol. 2 7.8.1). */
+	for (int i = 0; i < 8; i++) {
+		uint8_t t = (uint8_t)(pat >> (8 * i));
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+int svm_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+	switch (msr) {
+	case MSR_EFER:
+		*val = vmcb->save.efer & ~EFER_SVME;
+		return 0;
+	case MSR_PAT:
+		*val = vmcb->save.g_pat;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int svm_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+	switch (msr) {
+	case MSR_EFER: {
+		/* AMD APM vol. 2 3.1.7: LMA is read-only; LME may not change while paging is on. */
+		uint64_t ok = EFER_SCE | EFER_LME | EFER_LMA;
+		uint32_t edx = cpuid(0x80000001u, 0).edx;
+		if (edx & BIT(20))
+			ok |= EFER_NXE;
+		if (edx & BIT(25))
+			ok |= BIT(14); /* FFXSR */
+		if (val & ~ok)
+			return -1;
+		uint64_t cur = vmcb->save.efer;
+		if ((vmcb->save.cr0 & CR0_PG) && ((val ^ cur) & EFER_LME))
+			return -1;
+		vmcb->save.efer = (val & ~EFER_LMA) | (cur & EFER_LMA) | EFER_SVME;
+		vmcb->control.clean &= ~SVM_CLEAN_CR;
+		return 0;
+	}
+	case MSR_PAT:
+		if (!pat_valid(val))
+			return -1;
+		vmcb->save.g_pat = val;
+		vmcb->control.clean &= ~SVM_CLEAN_NP;
+		return 0;
+	case MSR_TSC:
+		v->tsc_offset = val - rdtsc();
+		vmcb->control.tsc_offset = v->tsc_offset;
+		vmcb->control.clean &= ~SVM_CLEAN_INTERCEPTS;
+		return 0;
+	default:
+		return -1;
+	}
+}

@@ -1,0 +1,119 @@
+/*
+ * After ExitBootServices the hypervisor owns the machine: its own page tables,
+ * descriptor tables and stacks; firmware interrupt sources silenced; every AP
+ * started with INIT-SIPI-SIPI (APs started by the firmware's MP services do not
+ * survive ExitBootServices, see ../shared/PLATFORM.md).
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/cpu_tables.h"
+#include "arch/x86/crash.h"
+#include "arch/x86/smp.h"
+#include "arch/x86/svm/svm.h"
+#include "boot/boot.h"
+#include "boot/efi.h"
+#include "drivers/lapic.h"
+#include "hv/guest_run.h"
+#include "hv/log.h"
+#include "hv/platform.h"
+
+struct percpu hv_cpus[HV_MAX_CPUS];
+uint32_t hv_ncpus;
+
+static struct boot_plan *plan;
+static uint64_t host_cr0, host_cr4;
+static volatile bool on_own_stacks;
+
+void switch_stack(uint64_t rsp, void (*fn)(struct percpu *), struct percpu *arg);
+
+NORETURN void platform_park(void)
+{
+	cpu_park();
+}
+
+NORETURN void platform_finish(enum hv_on_finish how)
+{
+	/* Runtime services stay callable at their physical addresses: nothing called
+	 * SetVirtualAddressMap and the host page tables identity-map all memory. */
+	if (how == HV_FINISH_POWEROFF)
+		efi_st->RuntimeServices->ResetSystem(EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+	else if (how == HV_FINISH_REBOOT)
+		efi_st->RuntimeServices->ResetSystem(EfiResetCold, EFI_SUCCESS, 0, NULL);
+	cpu_park();
+}
+
+/* A hypervisor fault on a CPU ends that CPU's guest, so the others still finish the run. */
+static void account_crashed_guest(void)
+{
+	if (!on_own_stacks)
+		return;
+	struct percpu *pc = this_cpu();
+	struct vcpu *v = pc->vcpu;
+	if (v && v->end.kind == GUEST_RUNNING) {
+		vcpu_stop(v, "hypervisor fault on cpu %u (crash report above)", pc->index);
+		guest_finished(v);
+	}
+}
+
+static void cpu_common_init(struct percpu *pc)
+{
+	write_cr0(host_cr0);
+	write_cr4(host_cr4);
+	if (cpu_tables_load(pc)) {
+		hv_printf("hv: cpu %u: out of memory for its descriptor tables\n", pc->index);
+		cpu_park();
+	}
+	lapic_quiesce();
+}
+
+static NORETURN void ap_main(struct percpu *pc)
+{
+	cpu_common_init(pc);
+	__atomic_store_n(&pc->online, 1, __ATOMIC_RELEASE);
+	guest_run_cpu(pc);
+}
+
+static NORETURN void bsp_main(struct percpu *pc)
+{
+	on_own_stacks = true;
+	cpu_common_init(pc);
+	pc->online = 1;
+	uint32_t up = smp_start_aps(plan->trampoline, plan->host_cr3, (void (*)(struct percpu *))ap_main);
+	hv_printf("hv: %u of %u CPUs online\n", up + 1, hv_ncpus);
+	for (uint32_t i = 1; i < hv_ncpus; i++) {
+		struct vcpu *v = hv_cpus[i].vcpu;
+		if (!hv_cpus[i].online && v) {
+			vcpu_stop(v, "its CPU (APIC ID %u) did not start", hv_cpus[i].apic_id);
+			guest_finished(v);
+		}
+	}
+	guest_run_cpu(pc);
+}
+
+NORETURN void boot_takeover(struct boot_plan *p, enum hv_on_finish how, uint32_t nguests)
+{
+	(void)nguests;
+	plan = p;
+	irq_disable();
+	write_cr3(p->host_cr3);
+	/* Silence the legacy PICs the firmware may have left unmasked. */
+	outb(0x21, 0xff);
+	outb(0xa1, 0xff);
+	host_cr0 = read_cr0();
+	host_cr4 = read_cr4();
+	if (cpuid(1, 0).ecx & BIT(26))
+		host_cr4 |= CR4_OSXSAVE; /* lets the XSETBV handler load a guest's XCR0 */
+	crash_hook = account_crashed_guest;
+
+	uint32_t vcpus = 0;
+	for (uint32_t i = 0; i < hv_ncpus; i++)
+		vcpus += hv_cpus[i].vcpu != NULL;
+	const struct virt_backend *be = svm_supported() ? &svm_backend : NULL;
+	if (!be) {
+		hv_printf("hv: this CPU has neither SVM with nested paging nor VMX with EPT\n");
+		platform_finish(how);
+	}
+	hv_printf("hv: using %s\n", be->name);
+	guest_run_init(vcpus, be, how);
+	switch_stack(hv_cpus[0].stack_base + HV_STACK_SIZE - 16, bsp_main, &hv_cpus[0]);
+	cpu_park();
+}

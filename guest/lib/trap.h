@@ -1,0 +1,34 @@
+/* CPU exceptions: the IDT and what the handler sees. */
+#ifndef GUEST_TRAP_H
+#define GUEST_TRAP_H
+
+#include "guest.h"
+
+/*
+ * Built by trap_stubs.asm: PUSHAD, then the vector, the error code (0 if the
+ * CPU pushes none), and the CPU's own EIP/CS/EFLAGS. We only run at CPL 0, so
+ * there is no SS:ESP; the interrupted ESP is the address just past `eflags`.
+ * The handler may modify it; the stubs restore registers from it on return.
+ */
+struct trap_frame {
+	uint32_t edi, esi, ebp, esp_pushad, ebx, edx, ecx, eax;
+	uint32_t vector, error_code;
+	uint32_t eip, cs, eflags;
+};
+
+#define VEC_DE 0
+#define VEC_UD 6
+#define VEC_DF 8
+#define VEC_GP 13
+#define VEC_PF 14
+
+/* Installs the 32 exception gates; called by start.asm before guest_main. */
+void trap_init(void);
+
+/* Called by the stubs: applies a registered fixup, or reports and exits 0xE0+vector. */
+void trap_dispatch(struct trap_frame *f);
+
+/* A short mnemonic such as "#GP" for an exception vector. */
+const char *trap_name(uint32_t vector);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * misbehave: does one thing the hypervisor must stop, chosen by "mode=" on
+ * the command line. Reaching the end of a mode means it was not stopped.
+ *   triple     load an empty IDT and fault: #UD -> #GP -> #DF -> triple fault
+ *   outside    write just past the end of RAM, then 1 GiB further
+ *   hlt        HLT with interrupts disabled (the guest could never wake up)
+ *   forbidden  a virtualization instruction: VMRUN (AMD) or VMXON (Intel)
+ * Exit status: 0x77 if the misbehaviour went unpunished, 0x78 for a bad mode.
+ */
+#include "guest.h"
+#include "cmdline.h"
+#include "cpu.h"
+#include "multiboot.h"
+#include "printf.h"
+#include "string.h"
+
+#define EXIT_NOT_STOPPED 0x77u
+#define EXIT_BAD_MODE 0x78u
+
+const char guest_name[] = "misbehave";
+
+/* A 4 KiB-aligned page for VMRUN's VMCB / VMXON's region operand. */
+static uint8_t vm_page[4096] __attribute__((aligned(4096)));
+
+static void triple_fault(void)
+{
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) empty = { 0, 0 };
+	/* With limit 0 no gate fits, so #UD escalates to #GP, #DF and shutdown. */
+	__asm__ volatile("lidt %0\n\tud2" : : "m"(empty) : "memory");
+}
+
+/* An access the compiler cannot drop or fold: the address is opaque to it. */
+static void poke(uint32_t addr)
+{
+	__asm__("" : "+r"(addr));
+	*(volatile uint8_t *)addr = 0x5A;
+}
+
+static bool write_outside(const struct mb_info *mbi)
+{
+	if (!mbi || !(mbi->flags & MB_INFO_MEM)) {
+		printf("misbehave: no mem_upper from the loader: cannot tell where RAM ends\n");
+		return false;
+	}
+	uint64_t end = (uint64_t)mbi->mem_upper * 1024 + MIB;
+	printf("misbehave: writing the byte at 0x%llx, just past RAM\n", end);
+	poke((uint32_t)end);
+	if (end + 0x40000000ull <= 0xFFFFFFFFull) {
+		printf("misbehave: still running; writing the byte at 0x%llx (+1 GiB)\n", end + 0x40000000ull);
+		poke((uint32_t)(end + 0x40000000ull));
+	}
+	return true;
+}
+
+static void forbidden_instruction(void)
+{
+	if (cpu_vendor() == VENDOR_AMD) {
+		printf("misbehave: AMD: VMRUN with rAX=0x%08x\n", (uint32_t)vm_page);
+		__asm__ volatile(".byte 0x0f, 0x01, 0xd8" /* vmrun */ : : "a"(vm_page) : "memory");
+	} else {
+		/* In VMX non-root operation VMXON exits unconditionally, whatever CR4.VMXE the guest sees. */
+		uint64_t region = (uint32_t)vm_page;
+		printf("misbehave: Intel: VMXON [0x%08x] (region 0x%08x)\n", (uint32_t)&region, (uint32_t)vm_page);
+		__asm__ volatile("vmxon %0" : : "m"(region) : "memory", "cc");
+	}
+}
+
+uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
+{
+	const char *mode = cmdline_value("mode");
+	static const char *const modes[] = { "triple", "outside", "hlt", "forbidden" };
+	bool known = false;
+
+	if (magic != MB_BOOT_MAGIC)
+		mbi = NULL;
+	for (unsigned i = 0; mode && i < ARRAY_SIZE(modes); i++)
+		known |= strcmp(mode, modes[i]) == 0;
+	if (!known) {
+		printf("misbehave: %s mode: want mode=triple|outside|hlt|forbidden on the command line\n",
+		       mode ? "unknown" : "no");
+		return EXIT_BAD_MODE;
+	}
+
+	printf("misbehave: mode=%s\n", mode);
+	if (strcmp(mode, "triple") == 0) {
+		triple_fault();
+	} else if (strcmp(mode, "outside") == 0) {
+		if (!write_outside(mbi))
+			return EXIT_BAD_MODE;
+	} else if (strcmp(mode, "hlt") == 0) {
+		__asm__ volatile("cli; hlt" : : : "memory");
+	} else {
+		forbidden_instruction();
+	}
+	printf("misbehave: NOT STOPPED\n");
+	return EXIT_NOT_STOPPED;
+}

@@ -1,0 +1,68 @@
+/*
+ * hv.cfg: which guest runs on which CPU. The file format is described at the
+ * top of hv/config_parse.c. The built-in default configuration is plain text
+ * that goes through the same parser, so there is only one way a guest gets
+ * configured.
+ */
+#ifndef HV_CONFIG_H
+#define HV_CONFIG_H
+
+#include "hv/types.h"
+
+#define HV_MAX_GUESTS 64
+#define HV_MAX_MODULES 8
+#define HV_NAME_MAX 32
+#define HV_PATH_MAX 128
+#define HV_CMDLINE_MAX 256
+#define HV_CPU_ALL 0xffffffffu
+
+enum hv_on_finish { HV_FINISH_POWEROFF, HV_FINISH_HALT, HV_FINISH_REBOOT };
+
+struct hv_module_cfg {
+	char path[HV_PATH_MAX];
+	char cmdline[HV_CMDLINE_MAX];
+};
+
+struct hv_guest_cfg {
+	char name[HV_NAME_MAX];
+	uint32_t cpu;               /* logical CPU index or HV_CPU_ALL */
+	uint64_t memory;            /* bytes */
+	char kernel[HV_PATH_MAX];
+	char cmdline[HV_CMDLINE_MAX];
+	uint32_t nmodules;
+	struct hv_module_cfg modules[HV_MAX_MODULES];
+	bool xcr0_set;
+	uint64_t xcr0;
+	uint32_t line;              /* line of the [guest] header, for later messages */
+};
+
+/* About 220 KiB: callers keep it in static storage, never on a stack. */
+struct hv_config {
+	enum hv_on_finish on_finish;
+	uint32_t nguests;
+	struct hv_guest_cfg guests[HV_MAX_GUESTS];
+};
+
+/*
+ * Parse text[0..len) (not NUL-terminated necessarily). Returns 0, or -1 with
+ * err filled ("SOURCE:LINE: what was wrong"); on error *out is incomplete and
+ * must not be used. err may be NULL when errlen is 0.
+ */
+int config_parse(const char *source, const char *text, size_t len, struct hv_config *out,
+		 char *err, size_t errlen);
+
+/*
+ * Expand a `cpu = all` guest into one copy per CPU: named NAME-<cpu> (NAME
+ * alone when ncpus == 1), with the CPUs beyond HV_MAX_GUESTS left without a
+ * guest. Then check every guest's cpu < ncpus. Returns 0 or -1 with err filled.
+ * Calling it again on a placed configuration changes nothing.
+ */
+int config_place(const char *source, struct hv_config *cfg, uint32_t ncpus, char *err,
+		 size_t errlen);
+
+/* The guest assigned to a cpu, or NULL. Meant for a placed configuration. */
+const struct hv_guest_cfg *config_guest_for_cpu(const struct hv_config *cfg, uint32_t cpu);
+
+const char *config_on_finish_name(enum hv_on_finish f);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * hv_handle_exit: the architecture-neutral half of every VM exit. The common
+ * exits (CPUID, hypercall, I/O) touch only the vcpu structure: no MSR, no
+ * XSAVE, no VMCB/VMCS access beyond what the backend already copied.
+ */
+#include <stdarg.h>
+#include "arch/x86/cpu.h"
+#include "hv/fmt.h"
+#include "hv/guest_fetch.h"
+#include "hv/host_cpu.h"
+#include "hv/msr_policy.h"
+#include "hv/vio.h"
+#include "hv/xcr0_policy.h"
+
+#define HYPERCALL_PING 0
+#define HYPERCALL_UNKNOWN (~0ull)
+
+void vcpu_stop(struct vcpu *v, const char *fmt, ...)
+{
+	if (v->end.kind != GUEST_RUNNING)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	hv_vsnprintf(v->end.reason, sizeof(v->end.reason), fmt, ap);
+	va_end(ap);
+	v->end.kind = GUEST_STOPPED;
+}
+
+void vcpu_exit_status(struct vcpu *v, uint32_t status)
+{
+	if (v->end.kind != GUEST_RUNNING)
+		return;
+	v->end.status = status;
+	v->end.kind = status == 0 ? GUEST_PASSED : GUEST_FAILED;
+}
+
+static enum exit_action handle_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)v->gprs.rax;
+	struct cpuid_value r = cpuid_lookup(&v->cpuid, leaf, (uint32_t)v->gprs.rcx);
+	if (leaf == 1) {
+		/* OSXSAVE mirrors the guest's CR4 (SDM vol. 2A CPUID, leaf 1 ECX bit 27). */
+		struct guest_mode m;
+		v->be->read_mode(v, &m);
+		if (m.cr4 & CR4_OSXSAVE)
+			r.ecx |= CPUID_1_ECX_OSXSAVE;
+	}
+	v->gprs.rax = r.eax;
+	v->gprs.rbx = r.ebx;
+	v->gprs.rcx = r.ecx;
+	v->gprs.rdx = r.edx;
+	return ACT_SKIP;
+}
+
+static enum exit_action handle_msr(struct vcpu *v, const struct vm_exit *e, bool write)
+{
+	uint32_t msr = e->msr.index;
+	uint64_t val = (v->gprs.rdx << 32) | (uint32_t)v->gprs.rax;
+	int rc = -1;
+	switch (msr_handling_for(msr, write)) {
+	case MSR_FIELD:
+		rc = write ? v->be->msr_field_write(v, msr, val) : v->be->msr_field_read(v, msr, &val);
+		break;
+	case MSR_EMULATED:
+		rc = write ? msr_emulate_write(v, msr, val) : msr_emulate_read(v, msr, &val);
+		break;
+	case MSR_PASSTHROUGH:
+		/* The bitmaps are generated from the same table, so this is a hypervisor bug. */
+		vcpu_stop(v, "MSR 0x%x is passthrough but its %s was intercepted", msr,
+			  write ? "write" : "read");
+		return ACT_STOP;
+	case MSR_DENY:
+		break;
+	}
+	if (rc)
+		return ACT_INJECT_GP;
+	if (!write) {
+		v->gprs.rax = (uint32_t)val;
+		v->gprs.rdx = val >> 32;
+	}
+	return ACT_SKIP;
+}
+
+static enum exit_action handle_xsetbv(struct vcpu *v)
+{
+	uint32_t index = (uint32_t)v->gprs.rcx;
+	uint64_t val = (v->gprs.rdx << 32) | (uint32_t)v->gprs.rax;
+	if (index != 0 || !xcr0_valid(val, v->xcr0_allowed))
+		return ACT_INJECT_GP;
+	/* The hypervisor uses no extended state, so the guest's XCR0 simply stays live on its core. */
+	host_xsetbv(0, val);
+	v->xcr0 = val;
+	return ACT_SKIP;
+}
+
+static enum exit_action handle_hlt(struct vcpu *v)
+{
+	struct guest_mode m;
+	v->be->read_mode(v, &m);
+	if (!(m.rflags & RFLAGS_IF))
+		vcpu_stop(v, "HLT with interrupts disabled at RIP 0x%llx: the guest can never wake up",
+			  (unsigned long long)m.rip);
+	else
+		vcpu_stop(v, "HLT at RIP 0x%llx: no virtual interrupt source exists to wake the guest",
+			  (unsigned long long)m.rip);
+	return ACT_STOP;
+}
+
+enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e)
+{
+	enum exit_action act;
+	v->exits[e->kind < EXIT_KIND_COUNT ? e->kind : EXIT_UNKNOWN]++;
+	switch (e->kind) {
+	case EXIT_CPUID:
+		act = handle_cpuid(v);
+		break;
+	case EXIT_HYPERCALL:
+		v->gprs.rax = v->gprs.rax == HYPERCALL_PING ? 0 : HYPERCALL_UNKNOWN;
+		act = ACT_SKIP;
+		break;
+	case EXIT_IO:
+		act = vio_handle(v, e);
+		break;
+	case EXIT_MSR_READ:
+	case EXIT_MSR_WRITE:
+		act = handle_msr(v, e, e->kind == EXIT_MSR_WRITE);
+		break;
+	case EXIT_XSETBV:
+		act = handle_xsetbv(v);
+		break;
+	case EXIT_HLT:
+		return handle_hlt(v);
+	case EXIT_HOST_EVENT:
+		return ACT_RESUME;
+	case EXIT_SHUTDOWN:
+		vcpu_stop(v, "triple fault (shutdown)");
+		return ACT_STOP;
+	case EXIT_NPF:
+		vcpu_stop(v, "%s of guest-physical 0x%llx outside its %llu MiB partition",
+			  e->npf.fetch ? "instruction fetch" : e->npf.write ? "write" : "read",
+			  (unsigned long long)e->npf.gpa, (unsigned long long)(v->mem.size >> 20));
+		return ACT_STOP;
+	case EXIT_FORBIDDEN:
+		vcpu_stop(v, "forbidden instruction %s", e->name);
+		return ACT_STOP;
+	case EXIT_BAD_STATE:
+		vcpu_stop(v, "VM entry refused the guest state: %s (qualification 0x%llx)", e->name,
+			  (unsigned long long)e->bad.qualification);
+		return ACT_STOP;
+	default:
+		vcpu_stop(v, "unhandled exit %s (code 0x%llx)", e->name ? e->name : "?",
+			  (unsigned long long)e->arch_code);
+		return ACT_STOP;
+	}
+	if (act == ACT_SKIP && !e->insn_len) {
+		struct guest_mode m;
+		v->be->read_mode(v, &m);
+		int len = guest_insn_length(&v->mem, &m);
+		if (len < 0) {
+			vcpu_stop(v, "cannot fetch or decode the %s instruction at RIP 0x%llx",
+				  exit_kind_name(e->kind), (unsigned long long)m.rip);
+			return ACT_STOP;
+		}
+		e->insn_len = (uint32_t)len;
+	}
+	return act;
+}

@@ -1,0 +1,81 @@
+/* Per-CPU guest execution and the end-of-run summary. */
+#include "hv/fmt.h"
+#include "hv/guest_run.h"
+#include "hv/log.h"
+#include "hv/platform.h"
+
+static uint32_t guests_total;
+static uint32_t guests_done, guests_passed;
+static const struct virt_backend *backend;
+static enum hv_on_finish finish_how;
+
+void guest_run_init(uint32_t nguests, const struct virt_backend *be, enum hv_on_finish on_finish)
+{
+	guests_total = nguests;
+	backend = be;
+	finish_how = on_finish;
+}
+
+static void print_end(struct vcpu *v)
+{
+	const char *name = v->cfg->name;
+	switch (v->end.kind) {
+	case GUEST_PASSED:
+		hv_printf("hv: guest %s cpu %u: passed\n", name, v->cpu);
+		break;
+	case GUEST_FAILED:
+		hv_printf("hv: guest %s cpu %u: failed (status %u)\n", name, v->cpu, v->end.status);
+		break;
+	default:
+		hv_printf("hv: guest %s cpu %u: stopped (%s)\n", name, v->cpu,
+			  v->end.kind == GUEST_STOPPED ? v->end.reason : "ended without a reason");
+		break;
+	}
+	char line[256];
+	size_t n = 0;
+	uint64_t total = 0;
+	for (int k = 0; k < EXIT_KIND_COUNT; k++) {
+		total += v->exits[k];
+		if (v->exits[k] && n < sizeof(line))
+			n += (size_t)hv_snprintf(line + n, sizeof(line) - n, " %s=%llu",
+						 exit_kind_name((enum exit_kind)k),
+						 (unsigned long long)v->exits[k]);
+	}
+	line[MIN(n, sizeof(line) - 1)] = 0;
+	hv_printf("hv: guest %s exits: %llu total%s\n", name, (unsigned long long)total, line);
+}
+
+void guest_finished(struct vcpu *v)
+{
+	vuart_flush(&v->uart);
+	print_end(v);
+	if (v->end.kind == GUEST_PASSED)
+		__atomic_add_fetch(&guests_passed, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_add_fetch(&guests_done, 1, __ATOMIC_SEQ_CST) != guests_total)
+		return;
+	uint32_t passed = __atomic_load_n(&guests_passed, __ATOMIC_SEQ_CST);
+	hv_printf("hv: all guests done: %u passed, %u failed\n", passed, guests_total - passed);
+	platform_finish(finish_how);
+}
+
+void guest_run_cpu(struct percpu *pc)
+{
+	struct vcpu *v = pc->vcpu;
+	if (!v)
+		platform_park();
+	char err[160];
+	if (v->end.kind == GUEST_RUNNING) {
+		if (backend->cpu_enable(pc, err, sizeof(err)) ||
+		    backend->vcpu_create(v, err, sizeof(err))) {
+			vcpu_stop(v, "%s", err);
+		} else {
+			v->be = backend;
+			hv_printf("hv: guest %s starting on cpu %u (%llu MiB at 0x%llx, entry 0x%x)\n",
+				  v->cfg->name, pc->index, (unsigned long long)(v->mem.size >> 20),
+				  (unsigned long long)v->mem_hpa, v->boot.entry);
+			backend->vcpu_run(v);
+		}
+	}
+	guest_finished(v);
+	platform_park();
+}

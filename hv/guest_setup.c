@@ -1,0 +1,48 @@
+/* Guest preparation (see guest_setup.h). */
+#include "hv/guest_setup.h"
+#include "hv/host_cpu.h"
+#include "hv/lib.h"
+#include "hv/msr_policy.h"
+#include "hv/xcr0_policy.h"
+
+#define LOADER_NAME "hv (type-1 hypervisor)"
+
+void guest_setup(struct vcpu *v, const struct hv_guest_cfg *cfg, uint32_t cpu, uint64_t mem_hpa,
+		 uint8_t *mem_base, const struct blob *kernel, const struct blob *mods,
+		 uint8_t *ports_seen)
+{
+	memset(v, 0, sizeof(*v));
+	v->cfg = cfg;
+	v->cpu = cpu;
+	v->mem_hpa = mem_hpa;
+	v->mem.base = mem_base;
+	v->mem.size = cfg->memory;
+	v->ports_seen = ports_seen;
+	vuart_init(&v->uart, cfg->name);
+	msr_emulate_reset(v);
+	struct cpuid_guest_info info = { .cpu = cpu, .mem_bytes = cfg->memory };
+	cpuid_table_build(&v->cpuid, host_cpuid, &info);
+	v->xcr0_allowed = xcr0_guest_allowed(host_xcr0_supported(), cfg->xcr0_set, cfg->xcr0);
+	v->xcr0 = XFEATURE_X87;
+
+	if (!mem_base) {
+		vcpu_stop(v, "no memory for its %llu MiB partition", (unsigned long long)(cfg->memory >> 20));
+		return;
+	}
+	if (!kernel->data) {
+		vcpu_stop(v, "kernel '%s' could not be read", cfg->kernel);
+		return;
+	}
+	struct mb_module_img imgs[HV_MAX_MODULES];
+	for (uint32_t i = 0; i < cfg->nmodules; i++) {
+		if (!mods[i].data) {
+			vcpu_stop(v, "module '%s' could not be read", cfg->modules[i].path);
+			return;
+		}
+		imgs[i] = (struct mb_module_img){ mods[i].data, mods[i].size, cfg->modules[i].cmdline };
+	}
+	char err[160];
+	if (multiboot_load(&v->mem, kernel->data, kernel->size, cfg->cmdline, imgs, cfg->nmodules,
+			   LOADER_NAME, &v->boot, err, sizeof(err)))
+		vcpu_stop(v, "%s: %s", cfg->kernel, err);
+}

@@ -1,0 +1,19 @@
+/* Preparing one guest before any CPU runs it: memory, kernel, CPUID view, devices. */
+#ifndef HV_GUEST_SETUP_H
+#define HV_GUEST_SETUP_H
+
+#include "hv/vcpu.h"
+
+struct blob {
+	const void *data;
+	size_t size;
+};
+
+/* Fill v for cfg on cpu with partition [mem_hpa, mem_hpa + cfg->memory) (host-mapped at
+ * mem_base, already zeroed), and load the kernel and modules. A bad image does not fail
+ * the call: the guest is marked stopped with the loader's message, and the rest runs. */
+void guest_setup(struct vcpu *v, const struct hv_guest_cfg *cfg, uint32_t cpu, uint64_t mem_hpa,
+		 uint8_t *mem_base, const struct blob *kernel, const struct blob *mods,
+		 uint8_t *ports_seen);
+
+#endif

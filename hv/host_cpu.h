@@ -1,0 +1,17 @@
+/*
+ * The few host-CPU operations the architecture-neutral core needs. hv.efi
+ * implements them with the real instructions (arch/x86/host_cpu.c); host unit
+ * tests link a fake (tests/host/fake_host_cpu.c) that models the hardware.
+ */
+#ifndef HV_HOST_CPU_H
+#define HV_HOST_CPU_H
+
+#include "hv/cpuid_policy.h"
+#include "hv/types.h"
+
+struct cpuid_value host_cpuid(uint32_t leaf, uint32_t subleaf);
+/* XCR0 bits this CPU supports (CPUID.(0xD,0) EDX:EAX). */
+uint64_t host_xcr0_supported(void);
+void host_xsetbv(uint32_t index, uint64_t value);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * The hypervisor's console. Every call prints whole text atomically with
+ * respect to the other CPUs, so lines from different cores never interleave.
+ * The sink is the UART on hv.efi and stdout in host tests.
+ */
+#ifndef HV_LOG_H
+#define HV_LOG_H
+
+#include "hv/types.h"
+
+typedef void (*console_sink_fn)(const char *s, size_t n);
+
+void console_set_sink(console_sink_fn sink);
+void hv_printf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Print without taking the console lock: for crash reports, where the lock may be held. */
+void hv_printf_nolock(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+#endif

@@ -1,0 +1,54 @@
+/* One guest vCPU, pinned to one physical CPU, and the state the core keeps for it. */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include "hv/config.h"
+#include "hv/cpuid_policy.h"
+#include "hv/multiboot_load.h"
+#include "hv/types.h"
+#include "hv/virt_backend.h"
+#include "hv/vm_exit.h"
+#include "hv/vuart.h"
+
+/* Guest general-purpose registers the exit stubs save and restore. The layout
+ * is shared with arch/x86/svm/svm_run.asm and vmx_run.asm: keep them in step. */
+struct guest_gprs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+_Static_assert(sizeof(struct guest_gprs) == 15 * 8, "guest_gprs layout is used from assembly");
+
+enum guest_end_kind { GUEST_RUNNING, GUEST_PASSED, GUEST_FAILED, GUEST_STOPPED };
+
+struct guest_end {
+	enum guest_end_kind kind;
+	uint32_t status;   /* exit-port value (PASSED/FAILED) */
+	char reason[160];  /* why it was stopped (STOPPED) */
+};
+
+struct vcpu {
+	struct guest_gprs gprs; /* first: the exit stubs address it directly */
+	const struct virt_backend *be;
+	void *arch;             /* struct svm_vcpu / struct vmx_vcpu */
+	const struct hv_guest_cfg *cfg;
+	uint32_t cpu;           /* logical CPU the vCPU is pinned to */
+	uint64_t mem_hpa;       /* host-physical base of the partition */
+	struct guest_mem mem;   /* host view of guest-physical [0, size) */
+	struct mb_boot_state boot;
+	struct cpuid_table cpuid;
+	struct vuart uart;
+	uint8_t *ports_seen;    /* 65536-bit map: unknown ports are logged once */
+	uint64_t tsc_offset;
+	uint64_t msr_misc_enable, msr_mtrr_def_type; /* emulated MSRs (msr_policy.c) */
+	uint64_t xcr0_allowed, xcr0; /* XSETBV policy and the guest's current XCR0 */
+	uint64_t exits[EXIT_KIND_COUNT];
+	struct guest_end end;
+};
+
+/* Core entry from a backend: decide what the exit means. Hot path. */
+enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e);
+/* End the guest: first reason wins. */
+void vcpu_stop(struct vcpu *v, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void vcpu_exit_status(struct vcpu *v, uint32_t status);
+
+#endif

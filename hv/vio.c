@@ -1,0 +1,64 @@
+/* Guest port I/O dispatch (see vio.h). */
+#include "hv/log.h"
+#include "hv/vio.h"
+
+static void log_once(struct vcpu *v, uint16_t port, bool in, unsigned size)
+{
+	uint8_t bit = (uint8_t)(1u << (port & 7));
+	if (!v->ports_seen || (v->ports_seen[port >> 3] & bit))
+		return;
+	v->ports_seen[port >> 3] |= bit;
+	hv_printf("hv: guest %s: no device at I/O port 0x%x (%s, %u byte%s): %s; logged once\n",
+		  v->cfg->name, port, in ? "read" : "write", size, size > 1 ? "s" : "",
+		  in ? "reads all ones" : "write ignored");
+}
+
+static uint32_t port_read(struct vcpu *v, uint16_t port, unsigned size)
+{
+	uint32_t val = 0;
+	for (unsigned i = 0; i < size; i++) {
+		uint16_t p = (uint16_t)(port + i);
+		uint8_t b = 0xff;
+		if (p >= VUART_BASE && p < VUART_BASE + VUART_PORTS)
+			b = vuart_read(&v->uart, p - VUART_BASE);
+		else if (i == 0)
+			log_once(v, port, true, size);
+		val |= (uint32_t)b << (8 * i);
+	}
+	return val;
+}
+
+enum exit_action vio_handle(struct vcpu *v, const struct vm_exit *e)
+{
+	uint16_t port = e->io.port;
+	unsigned size = e->io.size;
+	if (e->io.string) {
+		vcpu_stop(v, "string I/O (INS/OUTS) on port 0x%x is not emulated", port);
+		return ACT_STOP;
+	}
+	if (e->io.in) {
+		uint32_t val = port_read(v, port, size);
+		uint64_t *rax = &v->gprs.rax;
+		/* IN writes AL/AX without touching the rest; IN EAX zero-extends into RAX (SDM vol. 1 3.4.1.1). */
+		if (size == 4)
+			*rax = val;
+		else if (size == 2)
+			*rax = (*rax & ~0xffffull) | (val & 0xffff);
+		else
+			*rax = (*rax & ~0xffull) | (val & 0xff);
+		return ACT_SKIP;
+	}
+	uint32_t val = (uint32_t)v->gprs.rax & (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1);
+	if (port == EXIT_PORT) {
+		vcpu_exit_status(v, val);
+		return ACT_STOP;
+	}
+	for (unsigned i = 0; i < size; i++) {
+		uint16_t p = (uint16_t)(port + i);
+		if (p >= VUART_BASE && p < VUART_BASE + VUART_PORTS)
+			vuart_write(&v->uart, p - VUART_BASE, (uint8_t)(val >> (8 * i)));
+		else if (i == 0)
+			log_once(v, port, false, size);
+	}
+	return ACT_SKIP;
+}

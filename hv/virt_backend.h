@@ -1,0 +1,37 @@
+/*
+ * What the core asks of a virtualization backend (AMD SVM or Intel VMX). One
+ * backend is chosen at boot from CPUID; the core only ever calls through this
+ * table, and only on set-up and slow paths (the hot exit path is the backend's
+ * own loop calling hv_handle_exit directly).
+ */
+#ifndef HV_VIRT_BACKEND_H
+#define HV_VIRT_BACKEND_H
+
+#include "hv/types.h"
+
+struct vcpu;
+struct percpu;
+
+/* The guest's execution mode, for decoding and policy decisions. */
+struct guest_mode {
+	uint64_t cr0, cr3, cr4, efer, rflags, rip, cs_base;
+	unsigned cs_bits; /* 16, 32 or 64 */
+	unsigned cpl;
+};
+
+struct virt_backend {
+	const char *name; /* "svm" or "vmx" */
+	/* Turn virtualization on for the calling CPU. */
+	int (*cpu_enable)(struct percpu *pc, char *err, size_t errlen);
+	/* Build the VMCB/VMCS, nested page tables and intercept bitmaps for v
+	 * (its partition is loaded and v->boot holds the entry state). */
+	int (*vcpu_create)(struct vcpu *v, char *err, size_t errlen);
+	/* Run v on the calling CPU until the guest ends (v->end is set). */
+	void (*vcpu_run)(struct vcpu *v);
+	void (*read_mode)(struct vcpu *v, struct guest_mode *m);
+	/* MSRs kept in a dedicated VMCB/VMCS field (EFER, PAT, ...): 0, or -1 = #GP. */
+	int (*msr_field_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
+	int (*msr_field_write)(struct vcpu *v, uint32_t msr, uint64_t val);
+};
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * The narrow interface between a virtualization backend (arch/x86/svm,
+ * arch/x86/vmx) and the architecture-neutral core: the backend turns its
+ * VMCB/VMCS exit information into a struct vm_exit, the core decides what
+ * happens and answers with an exit_action, and the backend applies it.
+ * Nothing in hv/ knows which backend runs.
+ */
+#ifndef HV_VM_EXIT_H
+#define HV_VM_EXIT_H
+
+#include "hv/types.h"
+
+enum exit_kind {
+	EXIT_CPUID,
+	EXIT_HYPERCALL, /* VMMCALL or VMCALL */
+	EXIT_IO,
+	EXIT_MSR_READ,
+	EXIT_MSR_WRITE,
+	EXIT_HLT,
+	EXIT_XSETBV,
+	EXIT_SHUTDOWN,   /* triple fault */
+	EXIT_NPF,        /* nested page fault / EPT violation */
+	EXIT_FORBIDDEN,  /* an instruction the guest may not execute (VMRUN, VMXON, ...) */
+	EXIT_HOST_EVENT, /* a host interrupt/NMI/SMI ended the guest's slice: just resume */
+	EXIT_BAD_STATE,  /* VM entry refused the guest state */
+	EXIT_UNKNOWN,    /* an exit the core has no handler for */
+	EXIT_KIND_COUNT
+};
+
+struct vm_exit {
+	enum exit_kind kind;
+	/* Length of the exiting instruction, or 0 when the backend does not know it
+	 * (SVM without NRIP save): the core then decodes it from guest memory. */
+	uint32_t insn_len;
+	uint64_t arch_code; /* the raw SVM exit code / VMX exit reason, for messages */
+	const char *name;   /* the arch's name for the exit (EXIT_FORBIDDEN/UNKNOWN/BAD_STATE) */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size; /* 1, 2 or 4 */
+			bool in;
+			bool string; /* INS/OUTS: not supported by the virtual platform */
+			bool rep;
+		} io;
+		struct {
+			uint32_t index;
+		} msr;
+		struct {
+			uint64_t gpa;
+			bool write, fetch, present;
+		} npf;
+		struct {
+			uint64_t qualification; /* diagnostic detail for BAD_STATE */
+		} bad;
+	};
+};
+
+enum exit_action {
+	ACT_RESUME,      /* re-enter at the same RIP */
+	ACT_SKIP,        /* advance RIP past the exiting instruction, then re-enter */
+	ACT_INJECT_GP,   /* #GP(0) at the exiting instruction */
+	ACT_INJECT_UD,   /* #UD at the exiting instruction */
+	ACT_STOP,        /* the guest has ended (see vcpu->end) */
+};
+
+const char *exit_kind_name(enum exit_kind k);
+
+#endif

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# mkimg.sh IMAGE HV.EFI [GUEST.ELF...] [--cfg FILE] [--file SRC:DEST]...
+# A raw GPT disk image (64 MiB) with one FAT EFI system partition holding
+# \EFI\BOOT\BOOTX64.EFI (hv.efi), the guests in \EFI\BOOT\guests\ and, with
+# --cfg, \EFI\BOOT\hv.cfg. Needs no root and no loop devices (sgdisk + mtools).
+set -euo pipefail
+img=$1; efi=$2; shift 2
+guests=(); cfg=""; extra=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --cfg) cfg=$2; shift 2 ;;
+    --file) extra+=("$2"); shift 2 ;;
+    *) guests+=("$1"); shift ;;
+  esac
+done
+tmp=$img.tmp
+rm -f "$tmp"
+truncate -s 64M "$tmp"
+sgdisk --clear -n 1:2048:+60M -t 1:ef00 -c 1:"EFI system" "$tmp" >/dev/null
+part="$tmp@@1M"
+mformat -i "$part" -F -T $((60 * 2048)) -v HVBOOT ::
+mmd -i "$part" ::/EFI ::/EFI/BOOT ::/EFI/BOOT/guests
+mcopy -i "$part" "$efi" ::/EFI/BOOT/BOOTX64.EFI
+for g in "${guests[@]}"; do mcopy -i "$part" "$g" ::/EFI/BOOT/guests/; done
+[ -n "$cfg" ] && mcopy -i "$part" "$cfg" ::/EFI/BOOT/hv.cfg
+for f in "${extra[@]}"; do mcopy -i "$part" "${f%%:*}" "::/EFI/BOOT/${f#*:}"; done
+mv "$tmp" "$img"

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# boot.sh --image IMG [--emu qemu|bochs] [--smp N] [--timeout S] [--log FILE] [--interactive]
+#         [--bochs-cpu MODEL] [--icount]
+# Boots a disk image under QEMU (TCG, or KVM when /dev/kvm can nest) with OVMF, or under
+# Bochs 2.7 with OVMF, serial console on stdout. Exits 0 only when the run printed
+# "hv: all guests done: N passed, 0 failed" (the emulator's own status is not trusted).
+set -uo pipefail
+emu=qemu; smp=4; image=""; tmo=300; log=""; interactive=0; bochs_cpu=corei7_skylake_x; icount=0; mem=1024
+while [ $# -gt 0 ]; do
+  case $1 in
+    --image) image=$2; shift 2 ;;
+    --emu) emu=$2; shift 2 ;;
+    --smp) smp=$2; shift 2 ;;
+    --timeout) tmo=$2; shift 2 ;;
+    --log) log=$2; shift 2 ;;
+    --interactive) interactive=1; shift ;;
+    --bochs-cpu) bochs_cpu=$2; shift 2 ;;
+    --icount) icount=1; shift ;;
+    --mem) mem=$2; shift 2 ;;
+    *) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ -f "$image" ] || { echo "boot.sh: no image '$image' (run make)" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+[ -n "$log" ] || log=$work/serial.log
+
+kvm_can_nest() {
+  [ -w /dev/kvm ] || return 1
+  grep -qsx 'Y\|1' /sys/module/kvm_amd/parameters/nested /sys/module/kvm_intel/parameters/nested
+}
+
+run_qemu() {
+  local ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd
+  cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+  local accel=(-accel tcg -cpu max)
+  if [ $icount = 0 ] && kvm_can_nest; then accel=(-accel kvm -cpu host); fi
+  [ $icount = 1 ] && accel=(-accel tcg -cpu max -icount shift=0,sleep=off)
+  timeout --foreground "$tmo" qemu-system-x86_64 -machine q35 "${accel[@]}" -smp "$smp" -m "$mem" \
+    -drive if=pflash,format=raw,readonly=on,file=$ovmf_code \
+    -drive if=pflash,format=raw,file="$work/vars.fd" \
+    -drive format=raw,file="$image",if=ide \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+    -display none -serial stdio -net none -no-reboot
+}
+
+run_bochs() {
+  cp "$image" "$work/disk.img"
+  printf '017 1 00000000 00000000 00000000 00000000 00000000 00000000\n' >"$work/msrs.txt"
+  local ignore=0
+  case $bochs_cpu in ryzen|zambezi|trinity_apu|phenom_8650_toliman) ignore=1 ;; esac
+  local cyl=$(( $(stat -c %s "$work/disk.img") / (16 * 63 * 512) ))
+  cat >"$work/bochsrc" <<EOC
+megs: $mem
+romimage: file=/usr/share/ovmf/OVMF.fd
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+cpu: model=$bochs_cpu, count=$smp, ips=100000000, reset_on_triple_fault=0, ignore_bad_msrs=$ignore, msrs="$work/msrs.txt"
+pci: enabled=1, chipset=i440fx
+ata0-master: type=disk, path="$work/disk.img", mode=flat, cylinders=$cyl, heads=16, spt=63
+boot: disk
+com1: enabled=1, mode=file, dev=$work/com1.txt
+port_e9_hack: enabled=1
+magic_break: enabled=1
+display_library: rfb, options="timeout=0"
+log: $work/bochs.log
+panic: action=fatal
+error: action=report
+info: action=ignore
+EOC
+  printf 'c\nq\n' >"$work/rc"
+  timeout --foreground "$tmo" bochs -q -f "$work/bochsrc" -rc "$work/rc" >/dev/null 2>&1 &
+  local pid=$!
+  touch "$work/com1.txt"
+  tail -n +1 -f "$work/com1.txt" --pid=$pid 2>/dev/null &
+  wait $pid
+  local rc=$?
+  sleep 0.5
+  return $rc
+}
+
+if [ $emu = bochs ]; then
+  run_bochs | tee "$log"
+else
+  run_qemu | tr -d '\r' | tee "$log"
+fi
+status=${PIPESTATUS[0]}
+[ $status = 124 ] && echo "boot.sh: timed out after ${tmo}s" >&2
+[ $interactive = 1 ] && [ $emu = qemu ] && true
+if grep -qE '^hv: all guests done: [0-9]+ passed, 0 failed' "$log"; then
+  exit 0
+fi
+exit 1

@@ -1,0 +1,131 @@
+/* The fake arch layer (see fake_arch.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "hv/config.h"
+#include "hv/host_cpu.h"
+#include "hv/platform.h"
+#include "tests/host/fake_arch.h"
+
+/* A small AMD-like CPU: max basic leaf 0xd, SVM, XSAVE with x87/SSE/AVX. */
+static const struct fake_cpuid_entry default_table[] = {
+	{ 0, 0, { 0xd, 0x68747541, 0x444d4163, 0x69746e65 } },
+	{ 1, 0, { 0x00a00f11, 0x04100800, 0x7ed8320b | (1u << 5), 0x178bfbff } },
+	{ 7, 0, { 0, 0x219c07ab | (1u << 1), 0x0040069c, 0 } },
+	{ 0xd, 0, { 0x7, 0x340, 0x340, 0 } },
+	{ 0xd, 1, { 0x1, 0, 0, 0 } },
+	{ 0xd, 2, { 0x100, 0x240, 0, 0 } },
+	{ 0x80000000u, 0, { 0x80000008u, 0, 0, 0 } },
+	{ 0x80000001u, 0, { 0, 0, 0x75c237ff, 0x2fd3fbff } },
+	{ 0x80000008u, 0, { 0x3030, 0, 0x7003, 0 } },
+	{ 0x8000000au, 0, { 1, 16, 0, 0x9 } },
+};
+const struct fake_cpuid_entry *fake_cpuid_table = default_table;
+size_t fake_cpuid_count = sizeof(default_table) / sizeof(default_table[0]);
+uint64_t fake_xcr0_supported = 0x7;
+uint64_t fake_xcr0 = 1;
+int fake_xsetbv_calls;
+jmp_buf fake_platform_jmp;
+bool fake_platform_armed;
+int fake_finish_how = -1;
+
+struct cpuid_value host_cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	for (size_t i = 0; i < fake_cpuid_count; i++)
+		if (fake_cpuid_table[i].leaf == leaf && fake_cpuid_table[i].subleaf == subleaf)
+			return fake_cpuid_table[i].v;
+	return (struct cpuid_value){ 0, 0, 0, 0 };
+}
+
+uint64_t host_xcr0_supported(void)
+{
+	return fake_xcr0_supported;
+}
+
+void host_xsetbv(uint32_t index, uint64_t value)
+{
+	(void)index;
+	fake_xcr0 = value;
+	fake_xsetbv_calls++;
+}
+
+void platform_park(void)
+{
+	if (fake_platform_armed)
+		longjmp(fake_platform_jmp, 1);
+	abort();
+}
+
+void platform_finish(enum hv_on_finish how)
+{
+	fake_finish_how = how;
+	if (fake_platform_armed)
+		longjmp(fake_platform_jmp, 2);
+	abort();
+}
+
+static void fake_read_mode(struct vcpu *v, struct guest_mode *m)
+{
+	*m = ((struct fake_guest *)v->arch)->mode;
+}
+
+static int fake_field_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	struct fake_guest *g = v->arch;
+	g->field_reads++;
+	if (msr == 0xc0000080u)
+		*val = g->efer;
+	else if (msr == 0x277)
+		*val = g->pat;
+	else
+		return -1;
+	return 0;
+}
+
+static int fake_field_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	struct fake_guest *g = v->arch;
+	g->field_writes++;
+	if (msr == 0xc0000080u)
+		g->efer = val;
+	else if (msr == 0x277)
+		g->pat = val;
+	else if (msr != 0x10)
+		return -1;
+	return 0;
+}
+
+const struct virt_backend fake_backend = {
+	.name = "fake",
+	.read_mode = fake_read_mode,
+	.msr_field_read = fake_field_read,
+	.msr_field_write = fake_field_write,
+};
+
+static struct hv_guest_cfg fake_cfg = { .name = "fake", .memory = 4 << 20 };
+
+struct vcpu *fake_vcpu_new(uint64_t mem_size)
+{
+	struct vcpu *v = calloc(1, sizeof(*v));
+	struct fake_guest *g = calloc(1, sizeof(*g));
+	v->be = &fake_backend;
+	v->arch = g;
+	v->cfg = &fake_cfg;
+	v->mem.base = calloc(1, mem_size);
+	v->mem.size = mem_size;
+	v->ports_seen = calloc(1, 8192);
+	vuart_init(&v->uart, "fake");
+	struct cpuid_guest_info info = { 3, mem_size };
+	cpuid_table_build(&v->cpuid, host_cpuid, &info);
+	v->xcr0_allowed = 0x7;
+	g->mode.cr0 = 0x11;
+	g->mode.cs_bits = 32;
+	return v;
+}
+
+void fake_vcpu_free(struct vcpu *v)
+{
+	free(v->mem.base);
+	free(v->ports_seen);
+	free(v->arch);
+	free(v);
+}

@@ -1,0 +1,42 @@
+/*
+ * The fake arch layer host tests link instead of arch/x86: a synthetic CPUID
+ * table, recorded XSETBV writes, a platform that records how the run ended,
+ * and a fake virtualization backend whose guest state is a plain struct.
+ */
+#ifndef TESTS_HOST_FAKE_ARCH_H
+#define TESTS_HOST_FAKE_ARCH_H
+
+#include <setjmp.h>
+#include "hv/cpuid_policy.h"
+#include "hv/vcpu.h"
+
+struct fake_cpuid_entry {
+	uint32_t leaf, subleaf;
+	struct cpuid_value v;
+};
+
+/* The host CPU the fakes model; tests may point it at their own table. */
+extern const struct fake_cpuid_entry *fake_cpuid_table;
+extern size_t fake_cpuid_count;
+extern uint64_t fake_xcr0_supported;
+extern uint64_t fake_xcr0; /* last value passed to host_xsetbv */
+extern int fake_xsetbv_calls;
+
+/* platform_finish/platform_park longjmp here when fake_platform_armed is set. */
+extern jmp_buf fake_platform_jmp;
+extern bool fake_platform_armed;
+extern int fake_finish_how; /* -1 until platform_finish runs */
+
+/* Fake backend: guest mode and field MSRs live in this struct (v->arch points at it). */
+struct fake_guest {
+	struct guest_mode mode;
+	uint64_t efer, pat;
+	int field_reads, field_writes;
+};
+extern const struct virt_backend fake_backend;
+
+/* A vcpu with guest memory of mem_size bytes, the fake backend and a CPUID view. */
+struct vcpu *fake_vcpu_new(uint64_t mem_size);
+void fake_vcpu_free(struct vcpu *v);
+
+#endif
