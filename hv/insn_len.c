@@ -6,12 +6,15 @@
  *   [legacy prefixes][REX] opcode [ModRM [SIB] [disp]] [imm]
  * or, for VEX/EVEX/XOP, [legacy prefixes] C4/C5/62/8F payload opcode ModRM...
  *
- * Validity is decided at the level of opcode bytes, ModRM.reg groups and
- * ModRM.mod (memory-only/register-only forms). Not checked, because the
- * length does not depend on them and the CPU raises #UD on its own: LOCK
- * legality, which mandatory prefix an SSE opcode accepts, CPUID feature
- * presence, VEX.L/W/vvvv and EVEX field constraints, and which opcodes
- * exist inside the VEX/EVEX/XOP maps (SDM 2.3, 2.7; AMD APM vol. 3, 1.8).
+ * Validity (INSN_ERR_INVALID) follows the opcode maps: undefined opcodes,
+ * opcodes invalid in 64-bit mode, undefined members of ModRM.reg groups,
+ * memory-only/register-only forms, the mandatory-prefix columns (NP/66/F3/
+ * F2) of SSE-style legacy opcodes, and the VEX/EVEX/XOP escape fields. Not
+ * checked, as the length does not depend on them and the CPU raises #UD
+ * itself: LOCK legality, F2/F3 on non-SSE instructions (reserved, ignored
+ * by CPUs), CPUID features, privilege, the individual 0F 01 register forms,
+ * and which opcodes exist inside the VEX/EVEX/XOP maps (SDM 2.3, 2.7; AMD
+ * APM vol. 3, 1.8) or their L/W/vvvv constraints.
  */
 #include "hv/insn_len.h"
 #include "hv/insn_tables.h"
@@ -70,14 +73,9 @@ static bool group_ok(const struct insn *in, unsigned key, unsigned modrm)
 
 	if (key >= 0xd8 && key <= 0xdf && is_reg)
 		return (insn_x87_reg[key - 0xd8] >> (modrm & 0x3f)) & 1;
-	for (size_t i = 0; i < insn_groups_count; i++) {
-		const struct insn_group *g = &insn_groups[i];
-		if (g->key != key)
-			continue;
-		if (!((is_reg ? g->reg_regs : g->mem_regs) & (1u << reg)))
-			return false;
-		break;
-	}
+	const struct insn_group *g = insn_group_find(key);
+	if (g && !((is_reg ? g->reg_regs : g->mem_regs) & (1u << reg)))
+		return false;
 	switch (key) {
 	case 0xc6: case 0xc7: /* XABORT C6 F8 ib, XBEGIN C7 F8 cw/cd */
 		return reg != 7 || modrm == 0xf8;
@@ -88,35 +86,12 @@ static bool group_ok(const struct insn *in, unsigned key, unsigned modrm)
 	case 0x178: /* 66 0F 78 /0 ib ib EXTRQ */
 		return reg == 0 || simd_prefix(in) != PFX_66;
 	case 0x1ae:
-		/* Memory forms: F3 only /4 PTWRITE, /6 CLRSSBSY; no F2 forms.
-		 * Register forms: /5-/7 LFENCE/MFENCE/SFENCE (any ModRM.rm, as
+		/* Register forms: /5-/7 LFENCE/MFENCE/SFENCE (any ModRM.rm, as
 		 * in Table A-6; 66/F2 /6 are TPAUSE/UMWAIT); /0-/4 only with F3
-		 * (RD/WR{FS,GS}BASE, 64-bit only; PTWRITE). */
-		if (!is_reg)
-			return in->rep == 0xf3 ? reg == 4 || reg == 6 : in->rep != 0xf2;
-		if (reg >= 5)
+		 * (RD/WR{FS,GS}BASE, 64-bit only; PTWRITE). All memory forms. */
+		if (!is_reg || reg >= 5)
 			return true;
 		return in->rep == 0xf3 && (reg == 4 || in->mode == 64);
-	case 0x1c7: /* group 9 has no F2 forms but (XACQUIRE) CMPXCHG8B/16B */
-		return in->rep != 0xf2 || (reg == 1 && !is_reg);
-	}
-	return true;
-}
-
-static bool modrule_ok(const struct insn *in, unsigned key, unsigned modrm)
-{
-	for (size_t i = 0; i < insn_modrules_count; i++) {
-		const struct insn_modrule *r = &insn_modrules[i];
-		if (r->key != key || !(r->pfx & simd_prefix(in)))
-			continue;
-		switch (r->rule) {
-		case MR_MEM:
-			return modrm < 0xc0;
-		case MR_REG:
-			return modrm >= 0xc0;
-		default:
-			return modrm == 0xc0;
-		}
 	}
 	return true;
 }
@@ -144,7 +119,9 @@ static int decode_modrm(struct insn *in, unsigned flags, unsigned key, int *modr
 		return INSN_ERR_INVALID;
 	if ((flags & OP_GROUP) && !group_ok(in, key, (unsigned)m))
 		return INSN_ERR_INVALID;
-	if (key >= 0x100 && !modrule_ok(in, key, (unsigned)m))
+	/* Prefix-dependent memory-only/register-only forms. */
+	const struct insn_modrule *r = insn_modrule_find(key, simd_prefix(in));
+	if (r && (r->rule == MR_MEM ? mod == 3 : r->rule == MR_REG ? mod != 3 : m != 0xc0))
 		return INSN_ERR_INVALID;
 	if (mod == 3)
 		return 0;
@@ -267,15 +244,12 @@ static int decode_0f(struct insn *in)
 	if (op == 0x01) {
 		/*
 		 * Group 7 (SDM Table A-6, AMD APM vol. 3 Table A-8): memory forms
-		 * are SGDT..INVLPG; each register form 0F 01 C0..FF is a whole
-		 * 3-byte instruction (VMCALL C1, VMLAUNCH C2, VMRESUME C3, VMXOFF
-		 * C4, MONITOR C8, MWAIT C9, CLAC/STAC CA/CB, XGETBV D0, XSETBV D1,
-		 * VMFUNC D4, XEND D5, XTEST D6, VMRUN D8 .. INVLPGA DF, SMSW/LMSW
-		 * reg, RDPKRU/WRPKRU EE/EF, SWAPGS F8, RDTSCP F9, MONITORX FA,
-		 * MWAITX FB, CLZERO FC, RDPRU FD, INVLPGB FE, TLBSYNC FF, ...).
-		 * This row keeps gaining new system instructions (SGX, TDX,
-		 * SEV-SNP, UINTR, FRED), all 3 bytes, so register forms are not
-		 * checked individually; only SWAPGS is 64-bit-only.
+		 * SGDT..INVLPG; every register form 0F 01 C0..FF is a whole
+		 * 3-byte instruction (VMCALL C1 .. VMXOFF C4, MONITOR/MWAIT C8/C9,
+		 * XGETBV/XSETBV D0/D1, VMRUN D8 .. INVLPGA DF, SWAPGS F8, RDTSCP
+		 * F9, ...). This row keeps gaining system instructions (SGX, TDX,
+		 * SEV-SNP, UINTR, FRED), so register forms are not checked one
+		 * by one; only SWAPGS is 64-bit-only.
 		 */
 		int m = byte_at(in, in->pos);
 		if (m < 0)
@@ -359,6 +333,32 @@ static int decode_vex(struct insn *in, int esc)
 	}
 }
 
+/* Legacy prefix (SDM 2.1.1): record its effect; false if b is not one. */
+static bool legacy_prefix(struct insn *in, int b)
+{
+	switch (b) {
+	case 0x66:
+		in->p66 = true;
+		in->vex_bad = true;
+		break;
+	case 0x67:
+		in->p67 = true;
+		break;
+	case 0xf2: case 0xf3:
+		in->rep = (uint8_t)b;
+		/* fallthrough */
+	case 0xf0:
+		in->vex_bad = true;
+		break;
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+		break;
+	default:
+		return false;
+	}
+	in->rex_w = false; /* a REX only counts right before the opcode */
+	return true;
+}
+
 int insn_length(const uint8_t *code, size_t avail, enum insn_mode mode)
 {
 	struct insn in = { .code = code, .avail = avail, .mode = (unsigned)mode };
@@ -369,42 +369,19 @@ int insn_length(const uint8_t *code, size_t avail, enum insn_mode mode)
 	/*
 	 * Prefixes (SDM 2.1.1, 2.2.1): any number and order of legacy
 	 * prefixes, bounded only by the 15-byte limit. In 64-bit mode 40-4F
-	 * are REX; a REX only counts when it immediately precedes the opcode,
-	 * a legacy prefix after it makes it ignored (but still part of the
-	 * instruction).
+	 * are REX; a REX followed by a legacy prefix is ignored (but still
+	 * part of the instruction).
 	 */
 	for (;; in.pos++) {
 		b = byte_at(&in, in.pos);
 		if (b < 0)
 			return b;
-		switch (b) {
-		case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-			in.rex_w = false;
+		if (legacy_prefix(&in, b))
 			continue;
-		case 0x66:
-			in.p66 = in.vex_bad = true;
-			in.rex_w = false;
-			continue;
-		case 0x67:
-			in.p67 = true;
-			in.rex_w = false;
-			continue;
-		case 0xf0:
-			in.vex_bad = true;
-			in.rex_w = false;
-			continue;
-		case 0xf2: case 0xf3:
-			in.rep = (uint8_t)b;
-			in.vex_bad = true;
-			in.rex_w = false;
-			continue;
-		}
-		if (mode == INSN_MODE_64 && (b & 0xf0) == 0x40) {
-			in.rex_w = (b & 8) != 0;
-			in.vex_bad = true;
-			continue;
-		}
-		break;
+		if (mode != INSN_MODE_64 || (b & 0xf0) != 0x40)
+			break;
+		in.rex_w = (b & 8) != 0;
+		in.vex_bad = true;
 	}
 	in.pos++;
 

@@ -122,7 +122,7 @@ const uint16_t insn_map_0f[256] = {
  * register forms /0-/4 need F3 (RDFSBASE..WRGSBASE (64-bit only), PTWRITE);
  * x87 register forms use insn_x87_reg.
  */
-const struct insn_group insn_groups[] = {
+static const struct insn_group insn_groups[] = {
 	{ 0x008c, 0x3f, 0x3f }, /* MOV r/m, Sreg: ES CS SS DS FS GS */
 	{ 0x008e, 0x3d, 0x3d }, /* MOV Sreg, r/m: loading CS is #UD */
 	{ 0x008f, 0x01, 0x01 }, /* group 1A: POP /0 (else XOP) */
@@ -144,12 +144,19 @@ const struct insn_group insn_groups[] = {
 	 * VMXON, VMPTRST; register forms RDRAND (/6), RDSEED/RDPID (/7). */
 	{ 0x01c7, 0xfa, 0xc0 },
 };
-const size_t insn_groups_count = ARRAY_SIZE(insn_groups);
+
+const struct insn_group *insn_group_find(unsigned key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(insn_groups); i++)
+		if (insn_groups[i].key == key)
+			return &insn_groups[i];
+	return NULL;
+}
 
 /* Prefix-dependent memory-only / register-only forms (SDM vol. 2 instruction
  * pages; AMD APM vol. 4 for EXTRQ/INSERTQ). */
 #define ALLP (PFX_NP | PFX_66 | PFX_F3 | PFX_F2)
-const struct insn_modrule insn_modrules[] = {
+static const struct insn_modrule insn_modrules[] = {
 	{ 0x0112, PFX_66, MR_MEM },          /* MOVLPD */
 	{ 0x0116, PFX_66, MR_MEM },          /* MOVHPD */
 	{ 0x0178, PFX_66 | PFX_F2, MR_REG }, /* EXTRQ/INSERTQ imm */
@@ -160,7 +167,7 @@ const struct insn_modrule insn_modrules[] = {
 	{ 0x0281, ALLP, MR_MEM },            /* INVVPID */
 	{ 0x0282, ALLP, MR_MEM },            /* INVPCID */
 	{ 0x02d8, PFX_F3, MR_MEM },          /* AESENCWIDE128KL.. */
-	{ 0x02dc, PFX_F3, MR_MEM },          /* AESENC128KL */
+	/* F3 0F 38 DC: AESENC128KL (memory) or LOADIWKEY (register) */
 	{ 0x02dd, PFX_F3, MR_MEM },          /* AESDEC128KL */
 	{ 0x02de, PFX_F3, MR_MEM },          /* AESENC256KL */
 	{ 0x02df, PFX_F3, MR_MEM },          /* AESDEC256KL */
@@ -175,7 +182,14 @@ const struct insn_modrule insn_modrules[] = {
 	{ 0x02fc, ALLP, MR_MEM },            /* AADD/AAND/AXOR/AOR */
 	{ 0x03f0, ALLP, MR_C0 },             /* HRESET: F3 0F 3A F0 C0 ib */
 };
-const size_t insn_modrules_count = ARRAY_SIZE(insn_modrules);
+
+const struct insn_modrule *insn_modrule_find(unsigned key, unsigned pfx)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(insn_modrules); i++)
+		if (insn_modrules[i].key == key && (insn_modrules[i].pfx & pfx))
+			return &insn_modrules[i];
+	return NULL;
+}
 
 /* SDM Tables A-8 (D8) .. A-22 (DF) register forms; blank cells (e.g. the
  * undocumented FSTP1/FXCH4 aliases) are undefined. DF C0-C7 is FFREEP,

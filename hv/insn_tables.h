@@ -58,8 +58,7 @@ struct insn_group {
 	uint8_t mem_regs;
 	uint8_t reg_regs;
 };
-extern const struct insn_group insn_groups[];
-extern const size_t insn_groups_count;
+const struct insn_group *insn_group_find(unsigned key);
 
 /*
  * ModRM restrictions that depend on the mandatory prefix (maps 1-3 of the
@@ -72,8 +71,8 @@ struct insn_modrule {
 	uint8_t pfx;
 	uint8_t rule;
 };
-extern const struct insn_modrule insn_modrules[];
-extern const size_t insn_modrules_count;
+/* The rule for key under mandatory-prefix column pfx (PFX_*), or NULL. */
+const struct insn_modrule *insn_modrule_find(unsigned key, unsigned pfx);
 
 /* x87 escapes D8..DF: bit i set = register form ModRM C0+i is defined
  * (SDM Tables A-8..A-22). */

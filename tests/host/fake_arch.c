@@ -3,6 +3,7 @@
 #include <string.h>
 #include "hv/config.h"
 #include "hv/host_cpu.h"
+#include "hv/msr_policy.h"
 #include "hv/platform.h"
 #include "tests/host/fake_arch.h"
 
@@ -114,6 +115,7 @@ struct vcpu *fake_vcpu_new(uint64_t mem_size)
 	v->mem.size = mem_size;
 	v->ports_seen = calloc(1, 8192);
 	vuart_init(&v->uart, "fake");
+	msr_emulate_reset(v);
 	struct cpuid_guest_info info = { 3, mem_size };
 	cpuid_table_build(&v->cpuid, host_cpuid, &info);
 	v->xcr0_allowed = 0x7;

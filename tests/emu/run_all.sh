@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Emulator tests: boot build/hv.img (and images built here from tests/emu/cases/*.cfg)
+# under QEMU TCG and check what the hypervisor prints. Prints "emu: N passed, M failed".
+# Usage: tests/emu/run_all.sh [FILTER]   (runs only cases whose name contains FILTER)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+build=${BUILD:-build}
+out=$build/emu
+mkdir -p "$out"
+filter=${1:-}
+passed=0; failed=0
+
+image_with_cfg() { # NAME CFG -> image path
+  local img=$out/$1.img
+  scripts/mkimg.sh "$img" "$build/hv.efi" "$build"/guest/*.elf --cfg "$2" >/dev/null
+  echo "$img"
+}
+
+# run_case NAME SMP IMAGE [BOOT OPTIONS...] -- PATTERN...: every extended regex must match a
+# line of the serial log; a pattern starting with '!' must match none.
+run_case() {
+  local name=$1 smp=$2 img=$3; shift 3
+  local opts=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+  shift
+  [ -n "$filter" ] && [[ $name != *$filter* ]] && return
+  local log=$out/$name.log start=$SECONDS
+  tests/emu/boot.sh --image "$img" --smp "$smp" --timeout 120 --log "$log" "${opts[@]}" >/dev/null 2>&1
+  local missing=()
+  for pat in "$@"; do
+    if [[ $pat == !* ]]; then
+      grep -qE -- "${pat#!}" "$log" && missing+=("(must not appear) ${pat#!}")
+    else
+      grep -qE -- "$pat" "$log" || missing+=("$pat")
+    fi
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    passed=$((passed + 1)); echo "ok   $name ($((SECONDS - start))s)"
+  else
+    failed=$((failed + 1)); echo "FAIL $name ($((SECONDS - start))s): log $log"
+    for m in "${missing[@]}"; do echo "     missing: $m"; done
+    tail -n 15 "$log" | sed 's/^/     | /'
+  fi
+}
+
+for n in 1 2 4; do
+  run_case "default-smp$n" $n "$build/hv.img" -- \
+    "^hv: configuration: built-in config" "^hv: $n of $n CPUs online" \
+    "^hv: all guests done: $n passed, 0 failed$"
+done
+
+run_case containment 4 "$(image_with_cfg containment tests/emu/cases/containment.cfg)" -- \
+  "^hv: guest good cpu 0: passed" \
+  '^\[good\] selftest: module 0: .* "the-module"' \
+  "^hv: guest triple cpu 1: stopped \(triple fault \(shutdown\)\)" \
+  "^hv: guest outside cpu 2: stopped \(write of guest-physical 0x800000 outside its 8 MiB partition\)" \
+  "^hv: guest forbidden cpu 3: stopped \(forbidden instruction VM(RUN|XON)\)" \
+  "^hv: all guests done: 1 passed, 3 failed$"
+
+run_case hlt-badimage 4 "$(image_with_cfg hlt_badimage tests/emu/cases/hlt_badimage.cfg)" -- \
+  "^hv: guest sleeper cpu 0: stopped \(HLT with interrupts disabled" \
+  "^hv: guest notakernel cpu 1: stopped \(hv.cfg: kernel: no multiboot header" \
+  "^hv: guest ok cpu 2: passed" \
+  "^hv: all guests done: 1 passed, 2 failed$"
+
+run_case malformed-config 2 "$(image_with_cfg malformed tests/emu/cases/malformed.cfg)" -- \
+  "^hv: hv.cfg:3: unknown key 'memroy' in \[guest a\]" \
+  "^hv: configuration error; nothing started" "!starting on cpu"
+
+echo "emu: $passed passed, $failed failed"
+[ $failed -eq 0 ]

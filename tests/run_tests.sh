@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Everything `make test` runs: host unit tests, then emulator tests. Closing line: "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD:-build}
+total_pass=0; total_fail=0
+tally() { # read "...: N passed, M failed" from a log
+  local line
+  line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$1" | tail -n 1)
+  if [ -z "$line" ]; then total_fail=$((total_fail + 1)); return; fi
+  total_pass=$((total_pass + $(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")))
+  total_fail=$((total_fail + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+}
+mkdir -p "$build"
+echo "== host unit tests"
+make --no-print-directory unit 2>&1 | tee "$build/unit.log" | grep -vE '^ok ' 
+tally "$build/unit.log"
+echo "== emulator tests (QEMU TCG, SVM)"
+timeout 1500 tests/emu/run_all.sh 2>&1 | tee "$build/emu.log"
+tally "$build/emu.log"
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
