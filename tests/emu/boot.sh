@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # boot.sh --image IMG [--emu qemu|bochs] [--smp N] [--timeout S] [--log FILE] [--interactive]
-#         [--bochs-cpu MODEL] [--icount]
+#         [--bochs-cpu MODEL] [--icount] [--media disk|usb|pxe] [--efi HV.EFI]
+# --media usb attaches the image as a USB stick (xHCI); --media pxe boots --efi over the
+# network from QEMU's built-in TFTP server (the image is then not used).
 # Boots a disk image under QEMU (TCG, or KVM when /dev/kvm can nest) with OVMF, or under
 # Bochs 2.7 with OVMF, serial console on stdout. Exits 0 only when the run printed
 # "hv: all guests done: N passed, 0 failed" (the emulator's own status is not trusted).
 set -uo pipefail
-emu=qemu; smp=4; image=""; tmo=300; log=""; interactive=0; bochs_cpu=corei7_skylake_x; icount=0; mem=1024
+media=disk; efi=""; emu=qemu; smp=4; image=""; tmo=300; log=""; interactive=0; bochs_cpu=corei7_skylake_x; icount=0; mem=1024
 while [ $# -gt 0 ]; do
   case $1 in
     --image) image=$2; shift 2 ;;
@@ -17,10 +19,16 @@ while [ $# -gt 0 ]; do
     --bochs-cpu) bochs_cpu=$2; shift 2 ;;
     --icount) icount=1; shift ;;
     --mem) mem=$2; shift 2 ;;
+    --media) media=$2; shift 2 ;;
+    --efi) efi=$2; shift 2 ;;
     *) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-[ -f "$image" ] || { echo "boot.sh: no image '$image' (run make)" >&2; exit 2; }
+if [ "$media" = pxe ]; then
+  [ -f "$efi" ] || { echo "boot.sh: --media pxe needs --efi FILE" >&2; exit 2; }
+else
+  [ -f "$image" ] || { echo "boot.sh: no image '$image' (run make)" >&2; exit 2; }
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 [ -n "$log" ] || log=$work/serial.log
@@ -36,12 +44,22 @@ run_qemu() {
   local accel=(-accel tcg -cpu max)
   if [ $icount = 0 ] && kvm_can_nest; then accel=(-accel kvm -cpu host); fi
   [ $icount = 1 ] && accel=(-accel tcg -cpu max -icount shift=0,sleep=off)
+  local boot_dev=()
+  case $media in
+    disk) boot_dev=(-drive format=raw,file="$image",if=ide -net none) ;;
+    usb) boot_dev=(-device qemu-xhci -drive if=none,id=stick,format=raw,file="$image"
+                   -device usb-storage,drive=stick -net none) ;;
+    pxe) mkdir -p "$work/tftp"; cp "$efi" "$work/tftp/hv.efi"
+         boot_dev=(-netdev user,id=n0,tftp="$work/tftp",bootfile=hv.efi
+                   -device virtio-net-pci,romfile=,netdev=n0) ;;
+    *) echo "boot.sh: unknown media $media" >&2; exit 2 ;;
+  esac
   timeout --foreground "$tmo" qemu-system-x86_64 -machine q35 "${accel[@]}" -smp "$smp" -m "$mem" \
     -drive if=pflash,format=raw,readonly=on,file=$ovmf_code \
     -drive if=pflash,format=raw,file="$work/vars.fd" \
-    -drive format=raw,file="$image",if=ide \
+    "${boot_dev[@]}" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-    -display none -serial stdio -net none -no-reboot
+    -display none -serial stdio -no-reboot
 }
 
 run_bochs() {

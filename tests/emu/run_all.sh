@@ -49,6 +49,10 @@ for n in 1 2 4; do
     "^hv: all guests done: $n passed, 0 failed$"
 done
 
+run_case usb-stick 2 "$build/hv.img" --media usb -- "^hv: all guests done: 2 passed, 0 failed$"
+run_case pxe 2 none --media pxe --efi "$build/hv.efi" -- \
+  "^hv: configuration: built-in config" "^hv: all guests done: 2 passed, 0 failed$"
+
 run_case containment 4 "$(image_with_cfg containment tests/emu/cases/containment.cfg)" -- \
   "^hv: guest good cpu 0: passed" \
   '^\[good\] selftest: module 0: .* "the-module"' \
