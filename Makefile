@@ -22,7 +22,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 HV_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-strict-aliasing \
 	-fpic -fshort-wchar -mno-red-zone -mgeneral-regs-only -maccumulate-outgoing-args \
 	-fno-asynchronous-unwind-tables -DGNU_EFI_USE_MS_ABI \
-	-I. -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 $(WARN)
+	-I. -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 $(WARN) $(HV_EXTRA_CFLAGS)
 HOST_CFLAGS := -std=c11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all -DHV_HOST_TEST -I. $(WARN) -Wno-missing-prototypes
 
@@ -37,7 +37,7 @@ HOST_CORE := $(filter-out hv/lib_string.c hv/builtin_guests.c,$(wildcard hv/*.c)
 HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_BIN := $(BUILD)/host/unit
 
-GUESTS := selftest misbehave
+GUESTS := selftest misbehave bench
 GUEST_ELF := $(GUESTS:%=$(BUILD)/guest/%.elf)
 
 .PHONY: all run test unit emu-test bench clean deps
@@ -90,6 +90,7 @@ $(BUILD)/guest/%.o: guest/%.asm | $(BUILD)/.deps-build
 	@mkdir -p $(@D)
 	$(NASM) -f elf32 -Iguest/lib/ $< -o $@
 
+.SECONDARY:
 .SECONDEXPANSION:
 $(BUILD)/guest/%.elf: $$(addprefix $(BUILD)/,$$(addsuffix .o,$$(basename $$(wildcard guest/$$*/*.c guest/$$*/*.asm)))) \
 		$(GUEST_LIB_OBJ) guest/lib/guest.ld
@@ -120,6 +121,12 @@ test:
 	@scripts/deps.sh all
 	$(MAKE) all
 	tests/run_tests.sh
+
+# Exit-path benchmark: a separate build with exit accounting (HV_BENCH) in build/bench/.
+bench:
+	@scripts/deps.sh all
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/bench HV_EXTRA_CFLAGS=-DHV_BENCH all
+	tests/bench/run_bench.sh $(BUILD)/bench
 
 clean:
 	rm -rf $(BUILD)

@@ -3,6 +3,7 @@
 bits 64
 section .rodata
 global builtin_selftest, builtin_selftest_end, builtin_misbehave, builtin_misbehave_end
+global builtin_bench, builtin_bench_end
 	align 16
 builtin_selftest:
 	incbin "guest/selftest.elf"
@@ -11,4 +12,8 @@ builtin_selftest_end:
 builtin_misbehave:
 	incbin "guest/misbehave.elf"
 builtin_misbehave_end:
+	align 16
+builtin_bench:
+	incbin "guest/bench.elf"
+builtin_bench_end:
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -4,6 +4,7 @@
 
 extern const uint8_t builtin_selftest[], builtin_selftest_end[];
 extern const uint8_t builtin_misbehave[], builtin_misbehave_end[];
+extern const uint8_t builtin_bench[], builtin_bench_end[];
 
 const char builtin_default_config[] = "# built-in default: the self-test guest on every CPU\n"
 				      "[guest selftest]\n"
@@ -19,6 +20,7 @@ int builtin_guest_find(const char *name, const void **data, size_t *size)
 	} table[] = {
 		{ "selftest", builtin_selftest, builtin_selftest_end },
 		{ "misbehave", builtin_misbehave, builtin_misbehave_end },
+		{ "bench", builtin_bench, builtin_bench_end },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
 		if (!strcmp(name, table[i].name)) {

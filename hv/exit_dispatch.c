@@ -8,12 +8,12 @@
 #include "hv/fmt.h"
 #include "hv/guest_fetch.h"
 #include "hv/host_cpu.h"
+#include "hv/hypercall_abi.h"
+#include "hv/lib.h"
 #include "hv/msr_policy.h"
 #include "hv/vio.h"
 #include "hv/xcr0_policy.h"
 
-#define HYPERCALL_PING 0
-#define HYPERCALL_UNKNOWN (~0ull)
 
 void vcpu_stop(struct vcpu *v, const char *fmt, ...)
 {
@@ -81,6 +81,52 @@ static enum exit_action handle_msr(struct vcpu *v, const struct vm_exit *e, bool
 	return ACT_SKIP;
 }
 
+_Static_assert(HC_KIND_CPUID == EXIT_CPUID && HC_KIND_HYPERCALL == EXIT_HYPERCALL &&
+		       HC_KIND_IO == EXIT_IO && HC_KIND_MSR_READ == EXIT_MSR_READ &&
+		       HC_KIND_MSR_WRITE == EXIT_MSR_WRITE && HC_KIND_HLT == EXIT_HLT,
+	       "the hypercall ABI numbers exit kinds like enum exit_kind");
+
+#ifdef HV_BENCH
+static uint64_t bench_hypercall(struct vcpu *v)
+{
+	uint64_t fn = v->gprs.rax;
+	if (fn == HC_BENCH_FLOOR) {
+		if (v->gprs.rcx < 1 || v->gprs.rcx > 15)
+			return HC_UNKNOWN;
+		v->floor_left = (uint32_t)v->gprs.rbx;
+		v->floor_len = (uint32_t)v->gprs.rcx;
+		return 0;
+	}
+	uint64_t gpa = v->gprs.rbx, kind = v->gprs.rcx;
+	struct hc_exit_costs c;
+	if (fn != HC_EXIT_COSTS || kind >= EXIT_KIND_COUNT || gpa >= v->mem.size ||
+	    sizeof(c) > v->mem.size - gpa)
+		return HC_UNKNOWN;
+	c.exits = v->exits[kind];
+	c.msr = v->costs[kind].msr;
+	c.xsave = v->costs[kind].xsave;
+	c.vmsave = v->costs[kind].vmsave;
+	c.vmload = v->costs[kind].vmload;
+	c.vmwrite = v->costs[kind].vmwrite;
+	memcpy(v->mem.base + gpa, &c, sizeof(c));
+	return 0;
+}
+#endif
+
+static enum exit_action handle_hypercall(struct vcpu *v)
+{
+	uint64_t fn = v->gprs.rax;
+	if (fn == HC_PING)
+		v->gprs.rax = 0;
+	else
+#ifdef HV_BENCH
+		v->gprs.rax = bench_hypercall(v);
+#else
+		v->gprs.rax = HC_UNKNOWN;
+#endif
+	return ACT_SKIP;
+}
+
 static enum exit_action handle_xsetbv(struct vcpu *v)
 {
 	uint32_t index = (uint32_t)v->gprs.rcx;
@@ -109,14 +155,16 @@ static enum exit_action handle_hlt(struct vcpu *v)
 enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e)
 {
 	enum exit_action act;
-	v->exits[e->kind < EXIT_KIND_COUNT ? e->kind : EXIT_UNKNOWN]++;
+	v->exits[e->kind]++;
+#ifdef HV_BENCH
+	v->cur_kind = e->kind;
+#endif
 	switch (e->kind) {
 	case EXIT_CPUID:
 		act = handle_cpuid(v);
 		break;
 	case EXIT_HYPERCALL:
-		v->gprs.rax = v->gprs.rax == HYPERCALL_PING ? 0 : HYPERCALL_UNKNOWN;
-		act = ACT_SKIP;
+		act = handle_hypercall(v);
 		break;
 	case EXIT_IO:
 		act = vio_handle(v, e);

@@ -14,7 +14,7 @@
  * itself: LOCK legality, F2/F3 on non-SSE instructions (reserved, ignored
  * by CPUs), CPUID features, privilege, the individual 0F 01 register forms,
  * and which opcodes exist inside the VEX/EVEX/XOP maps (SDM 2.3, 2.7; AMD
- * APM vol. 3, 1.8) or their L/W/vvvv constraints.
+ * APM vol. 3, chapter 1) or their L/W/vvvv constraints.
  */
 #include "hv/insn_len.h"
 #include "hv/insn_tables.h"
@@ -32,12 +32,10 @@ struct insn {
 	bool vex_bad;     /* 66/F2/F3/F0/REX seen: VEX/EVEX/XOP would #UD */
 };
 
-/* Returned by decode_vex() when C4/C5/62/8F is the legacy instruction. */
-#define NOT_VEX 0
-
 /*
  * Byte at offset off. Needing byte 15 or later means the instruction is
- * longer than 15 bytes (SDM vol. 2, 2.3.11: #GP), whatever follows.
+ * longer than the 15-byte maximum (SDM vol. 2, 2.3.11; #GP), whatever
+ * follows.
  */
 static int byte_at(const struct insn *in, unsigned off)
 {
@@ -58,8 +56,8 @@ static int total(const struct insn *in, unsigned len)
 	return (int)len;
 }
 
-/* Mandatory-prefix column selected by the prefixes (SDM 2.1.2: F2/F3
- * take precedence over 66; the last of F2/F3 counts). */
+/* Mandatory-prefix column (SDM 2.1.1, Table A-3 NP/66/F3/F2 rows) selected
+ * by the prefixes: F2/F3 take precedence over 66, the last of them counts. */
 static unsigned simd_prefix(const struct insn *in)
 {
 	return in->rep == 0xf3 ? PFX_F3 : in->rep == 0xf2 ? PFX_F2 : in->p66 ? PFX_66 : PFX_NP;
@@ -113,9 +111,7 @@ static int decode_modrm(struct insn *in, unsigned flags, unsigned key, int *modr
 	/* MOV CR/DR: "the mod field is ignored" (SDM MOV-Control Registers). */
 	if (flags & OP_CTRL)
 		mod = 3;
-	if ((flags & OP_MEM) && mod == 3)
-		return INSN_ERR_INVALID;
-	if ((flags & OP_REG) && mod != 3)
+	if (flags & (mod == 3 ? OP_MEM : OP_REG))
 		return INSN_ERR_INVALID;
 	if ((flags & OP_GROUP) && !group_ok(in, key, (unsigned)m))
 		return INSN_ERR_INVALID;
@@ -173,7 +169,8 @@ static unsigned imm_size(const struct insn *in, unsigned flags, int modrm)
 		return in->asz / 8;
 	case IMM_JZ:
 		/* 64-bit mode near branches: operand size is forced to 64 and
-		 * Intel ignores 66, so rel32 (SDM 2.2.1.7; AMD would use rel16). */
+		 * Intel ignores 66, so rel32 (SDM 2.2.1.7: the rel16 forms are
+		 * N.S. in 64-bit mode; AMD would use rel16). */
 		return in->mode == 64 ? 4 : z;
 	case IMM_FAR:
 		return z + 2;
@@ -185,8 +182,8 @@ static unsigned imm_size(const struct insn *in, unsigned flags, int modrm)
 		return reg < 2 ? z : 0;
 	case IMM_SSE4A:
 		/* 66 0F 78 /0 ib ib EXTRQ, F2 0F 78 /r ib ib INSERTQ (AMD APM
-		 * vol. 4); no prefix: VMREAD. F2/F3 take precedence over 66. */
-		return in->rep == 0xf2 || (in->p66 && !in->rep) ? 2 : 0;
+		 * vol. 4); no prefix: VMREAD. */
+		return simd_prefix(in) & (PFX_66 | PFX_F2) ? 2 : 0;
 	default:
 		return 0;
 	}
@@ -230,7 +227,7 @@ static int decode_0f(struct insn *in)
 	}
 	if (op == 0x0f) {
 		/* 3DNow!: 0F 0F ModRM [SIB] [disp] suffix-opcode (AMD APM
-		 * vol. 3, 1.2.3 / A.2). The suffix acts as an imm8. */
+		 * vol. 3, Appendix A). The suffix sits where an imm8 would. */
 		int modrm, r = decode_modrm(in, OP_MODRM, 0, &modrm);
 		if (r < 0)
 			return r;
@@ -243,13 +240,14 @@ static int decode_0f(struct insn *in)
 	}
 	if (op == 0x01) {
 		/*
-		 * Group 7 (SDM Table A-6, AMD APM vol. 3 Table A-8): memory forms
+		 * Group 7 (SDM Table A-6, AMD APM vol. 3 Appendix A): memory forms
 		 * SGDT..INVLPG; every register form 0F 01 C0..FF is a whole
 		 * 3-byte instruction (VMCALL C1 .. VMXOFF C4, MONITOR/MWAIT C8/C9,
 		 * XGETBV/XSETBV D0/D1, VMRUN D8 .. INVLPGA DF, SWAPGS F8, RDTSCP
 		 * F9, ...). This row keeps gaining system instructions (SGX, TDX,
 		 * SEV-SNP, UINTR, FRED), so register forms are not checked one
-		 * by one; only SWAPGS is 64-bit-only.
+		 * by one; only SWAPGS is 64-bit-only. Memory /5 is only F3
+		 * RSTORSSP.
 		 */
 		int m = byte_at(in, in->pos);
 		if (m < 0)
@@ -259,7 +257,6 @@ static int decode_0f(struct insn *in)
 				return INSN_ERR_INVALID;
 			return total(in, in->pos + 1);
 		}
-		/* Memory /5 is only F3 RSTORSSP. */
 		if ((m & 0x38) == 0x28 && in->rep != 0xf3)
 			return INSN_ERR_INVALID;
 	}
@@ -267,48 +264,43 @@ static int decode_0f(struct insn *in)
 }
 
 /*
- * C4/C5 (VEX, SDM 2.3.5), 62 (EVEX, SDM 2.7.1) and 8F (XOP, AMD APM vol. 3,
- * 1.8). Outside 64-bit mode C4/C5/62 are LES/LDS/BOUND unless the next byte
- * has ModRM.mod == 11b (a form those never use); 8F is POP Ev unless the
- * XOP map_select field (low 5 bits of the next byte) is >= 8, which POP's
- * ModRM.reg == 0 rules out. On entry in->pos is just past the escape byte.
+ * C4/C5 (VEX, SDM 2.3.5), 62 (EVEX, SDM 2.7.1) and 8F (XOP, AMD APM
+ * vol. 3, chapter 1). Outside 64-bit mode C4/C5/62 are LES/LDS/BOUND unless
+ * the next byte has ModRM.mod == 11b (a form those never use); 8F is POP Ev
+ * unless the XOP map_select field (low 5 bits of the next byte) is >= 8,
+ * which POP's ModRM.reg == 0 rules out. On entry in->pos is just past the
+ * escape byte. Returns NOT_VEX for the legacy instruction, else the result.
  */
+#define NOT_VEX 0
 static int decode_vex(struct insn *in, int esc)
 {
 	int p0 = byte_at(in, in->pos), p1, op;
-	unsigned map, payload;
+	unsigned map;
 	if (p0 < 0)
 		return p0;
 	if (esc == 0x8f ? (p0 & 0x1f) < 8 : in->mode != 64 && (p0 & 0xc0) != 0xc0)
 		return NOT_VEX;
-	/* 66, F2, F3, LOCK or REX before VEX/EVEX/XOP: #UD (SDM 2.3.2). */
+	/* 66, F2, F3, LOCK or REX before VEX/EVEX/XOP: #UD (SDM 2.3.2-2.3.4). */
 	if (in->vex_bad)
 		return INSN_ERR_INVALID;
-	switch (esc) {
-	case 0xc5:
+	if (esc == 0xc5) {
 		map = 1;
-		payload = 1;
-		break;
-	case 0x62:
-		/* P0 bit 3 must be 0 and P1 bit 2 must be 1 (SDM 2.7.1,
-		 * Table 2-30); map 1-3, 5, 6 (5/6: AVX512-FP16). The APX uses
-		 * of map 4 and of these bits are not supported. */
+	} else if (esc == 0x62) {
+		/* P0 bit 3 must be 0 and P1 bit 2 must be 1 (SDM 2.7.1);
+		 * maps 1-3, 5, 6 (5/6: AVX512-FP16). The APX uses of map 4
+		 * and of these bits are not supported. */
 		p1 = byte_at(in, in->pos + 1);
 		if (p1 < 0)
 			return p1;
 		map = (unsigned)p0 & 7;
 		if ((p0 & 0x08) || !(p1 & 0x04) || map == 0 || map == 4 || map == 7)
 			return INSN_ERR_INVALID;
-		payload = 3;
-		break;
-	default: /* C4: map_select 1-3; 8F: XOP map 8, 9, 0Ah */
+	} else { /* C4: map_select 1-3; 8F: XOP map 8, 9, 0Ah */
 		map = (unsigned)p0 & 0x1f;
 		if (esc == 0xc4 ? map < 1 || map > 3 : map > 10)
 			return INSN_ERR_INVALID;
-		payload = 2;
-		break;
 	}
-	in->pos += payload;
+	in->pos += esc == 0xc5 ? 1 : esc == 0x62 ? 3 : 2; /* payload bytes */
 	op = byte_at(in, in->pos);
 	if (op < 0)
 		return op;
@@ -338,8 +330,7 @@ static bool legacy_prefix(struct insn *in, int b)
 {
 	switch (b) {
 	case 0x66:
-		in->p66 = true;
-		in->vex_bad = true;
+		in->p66 = in->vex_bad = true;
 		break;
 	case 0x67:
 		in->p67 = true;
@@ -385,7 +376,7 @@ int insn_length(const uint8_t *code, size_t avail, enum insn_mode mode)
 	}
 	in.pos++;
 
-	/* Operand and address size (SDM 2.2.1.2, Tables 2-4 and 3-4 of vol. 1). */
+	/* Operand and address size (SDM vol. 1, 3.6, Tables 3-3 and 3-4). */
 	if (mode == INSN_MODE_64) {
 		in.osz = in.rex_w ? 64 : in.p66 ? 16 : 32;
 		in.asz = in.p67 ? 32 : 64;

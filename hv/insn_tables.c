@@ -4,10 +4,10 @@
  * Sources: Intel SDM vol. 2, Appendix A (opcode maps: A-2 one-byte, A-3
  * two-byte 0F, A-4 0F38, A-5 0F3A, A-6 opcode extension groups, A-7..A-22
  * x87 escapes) and AMD APM vol. 3, Appendix A (3DNow!, SSE4a, SVM).
- * Only what determines length and (coarse) validity is recorded; whether a
- * mandatory prefix (66/F2/F3) is legal for an opcode is not, since it never
- * changes the length (except 0F 78, see IMM_SSE4A) and the CPU raises #UD
- * itself.
+ * Only what determines the length and the validity of an opcode is
+ * recorded: ModRM presence, immediate kind, mode restrictions, ModRM.reg
+ * groups, memory/register-only forms and, for SSE-style opcodes, the
+ * mandatory-prefix columns (NP/66/F3/F2) they are defined in.
  */
 #include "hv/insn_tables.h"
 
@@ -39,7 +39,6 @@
 #define S6F3F2 OP_PFX(PFX_66 | PFX_F3 | PFX_F2)
 #define SF3 OP_PFX(PFX_F3)
 #define SF2 OP_PFX(PFX_F2)
-#define SA 0 /* any prefix */
 
 /*
  * One-byte opcode map, SDM Table A-2. 40-4F (INC/DEC, REX in 64-bit mode),
@@ -70,7 +69,7 @@ const uint16_t insn_map_1byte[256] = {
 };
 
 /*
- * Two-byte opcode map 0F xx, SDM Table A-3 (AMD APM vol. 3 Table A-3 for
+ * Two-byte opcode map 0F xx, SDM Table A-3 (AMD APM vol. 3 Appendix A for
  * 0F 0D, 0E, 0F, 78, 79, and 2B with F2/F3 = SSE4a MOVNTSD/MOVNTSS).
  * Decisions for holes and odd cases:
  *  - 04, 0A, 0C, 24-27 (386/486 MOV TR), 36, 39, 3B-3F, 7A, 7B and A6/A7
@@ -82,7 +81,8 @@ const uint16_t insn_map_1byte[256] = {
  *    MPX is absent): every ModRM form and prefix is valid.
  *  - B8 is POPCNT only with F3 (without it, JMPE: IA-64 only).
  *  - Mod restrictions that depend on the mandatory prefix (e.g. 66 0F 12
- *    MOVLPD is memory-only, F3 0F D6 MOVQ2DQ register-only) are not checked.
+ *    MOVLPD is memory-only, F3 0F D6 MOVQ2DQ register-only) are in
+ *    insn_modrules below.
  *  - 01 (group 7) is special-cased by the decoder; 0F, 38, 3A are escapes.
  */
 const uint16_t insn_map_0f[256] = {
@@ -253,7 +253,7 @@ OPSET(insn_set_0f3a,
       { 0x60, 0x63, P66 }, { 0xcc, 0xcc, NP }, { 0xce, 0xcf, P66 },
       { 0xdf, 0xdf, P66 }, { 0xf0, 0xf0, F3 });
 
-/* 3DNow! suffix opcodes (0F 0F modrm suffix), AMD APM vol. 3 Table A-13. */
+/* 3DNow! suffix opcodes (0F 0F modrm suffix), AMD APM vol. 3, Appendix A. */
 OPSET(insn_set_3dnow,
       { 0x0c, 0x0d, 0 }, { 0x1c, 0x1d, 0 }, { 0x8a, 0x8a, 0 }, { 0x8e, 0x8e, 0 },
       { 0x90, 0x90, 0 }, { 0x94, 0x94, 0 }, { 0x96, 0x97, 0 }, { 0x9a, 0x9a, 0 },

@@ -31,7 +31,7 @@ enum insn_imm {
 #define OP_UNDEF 0x0040  /* undefined (#UD) in every mode */
 #define OP_MEM 0x0080    /* ModRM must name memory (mod != 11b) */
 #define OP_REG 0x0100    /* ModRM must name a register (mod == 11b) */
-#define OP_GROUP 0x0200  /* ModRM.reg validity in insn_groups[] */
+#define OP_GROUP 0x0200  /* ModRM.reg validity: insn_group_find() + decoder */
 #define OP_CTRL 0x0400   /* MOV to/from CR/DR: ModRM.mod ignored, always register */
 
 /*
@@ -91,7 +91,7 @@ struct insn_opset {
 int insn_opset_find(const struct insn_opset *s, uint8_t op);
 
 /* 0F 38 / 0F 3A legacy-encoded opcodes (Tables A-4, A-5) and 3DNow!
- * suffixes (AMD APM vol. 3, A.2 Table A-13). */
+ * suffixes (AMD APM vol. 3, Appendix A, 3DNow! opcode map). */
 extern const struct insn_opset insn_set_0f38, insn_set_0f3a, insn_set_3dnow;
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "hv/config.h"
 #include "hv/cpuid_policy.h"
+#include "hv/exit_acct.h"
 #include "hv/multiboot_load.h"
 #include "hv/types.h"
 #include "hv/virt_backend.h"
@@ -42,6 +43,9 @@ struct vcpu {
 	uint64_t msr_misc_enable, msr_mtrr_def_type; /* emulated MSRs (msr_policy.c) */
 	uint64_t xcr0_allowed, xcr0; /* XSETBV policy and the guest's current XCR0 */
 	uint64_t exits[EXIT_KIND_COUNT];
+	struct exit_costs costs[EXIT_KIND_COUNT]; /* filled only in HV_BENCH builds */
+	enum exit_kind cur_kind;                  /* the exit being handled (HV_BENCH) */
+	uint32_t floor_left, floor_len;           /* HC_BENCH_FLOOR state (HV_BENCH) */
 	struct guest_end end;
 };
 

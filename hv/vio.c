@@ -30,15 +30,17 @@ static uint32_t port_read(struct vcpu *v, uint16_t port, unsigned size)
 
 enum exit_action vio_handle(struct vcpu *v, const struct vm_exit *e)
 {
-	uint16_t port = e->io.port;
-	unsigned size = e->io.size;
 	if (e->io.string) {
-		vcpu_stop(v, "string I/O (INS/OUTS) on port 0x%x is not emulated", port);
+		vcpu_stop(v, "string I/O (INS/OUTS) on port 0x%x is not emulated", e->io.port);
 		return ACT_STOP;
 	}
-	if (e->io.in) {
+	return vio_access(v, &v->gprs.rax, e->io.port, e->io.size, e->io.in);
+}
+
+enum exit_action vio_access(struct vcpu *v, uint64_t *rax, uint16_t port, unsigned size, bool in)
+{
+	if (in) {
 		uint32_t val = port_read(v, port, size);
-		uint64_t *rax = &v->gprs.rax;
 		/* IN writes AL/AX without touching the rest; IN EAX zero-extends into RAX (SDM vol. 1 3.4.1.1). */
 		if (size == 4)
 			*rax = val;
@@ -48,7 +50,7 @@ enum exit_action vio_handle(struct vcpu *v, const struct vm_exit *e)
 			*rax = (*rax & ~0xffull) | (val & 0xff);
 		return ACT_SKIP;
 	}
-	uint32_t val = (uint32_t)v->gprs.rax & (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1);
+	uint32_t val = (uint32_t)*rax & (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1);
 	if (port == EXIT_PORT) {
 		vcpu_exit_status(v, val);
 		return ACT_STOP;

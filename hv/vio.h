@@ -7,5 +7,8 @@
 #define EXIT_PORT 0xf4
 
 enum exit_action vio_handle(struct vcpu *v, const struct vm_exit *e);
+/* One non-string port access; rax points at the guest's RAX (kept in the VMCB on SVM).
+ * Returns ACT_SKIP, or ACT_STOP when the access ended the guest (the exit port). */
+enum exit_action vio_access(struct vcpu *v, uint64_t *rax, uint16_t port, unsigned size, bool in);
 
 #endif

@@ -16,6 +16,7 @@ struct svm_vcpu {
 	uint64_t vmcb_pa;
 	uint64_t npt_root;
 	uint64_t msrpm_pa, iopm_pa;
+	bool nrip; /* copy of cpu->nrip: one load less on every exit */
 	struct svm_cpu *cpu;
 };
 
@@ -30,7 +31,5 @@ void svm_read_mode(struct vcpu *v, struct guest_mode *m);
 int svm_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int svm_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
 
-/* arch/x86/svm/svm_run.asm: VMRUN with the guest's GPRs loaded, back with them saved. */
-void svm_enter(uint64_t vmcb_pa, void *gprs);
 
 #endif

@@ -1,12 +1,14 @@
 /*
- * The SVM run loop: VMRUN, turn the VMCB's exit information into a struct
- * vm_exit, let the core decide, apply its answer.
+ * What happens on every SVM #VMEXIT: svm_run_loop (svm_run.asm) calls
+ * svm_exit_fast_*(), which finishes CPUID, hypercall and port I/O exits on its
+ * own; anything else goes to svm_exit_slow(), which turns the VMCB's exit
+ * information into a struct vm_exit for the core and applies its answer.
  *
  * Host state. The guest's FS, GS, TR, LDTR, KERNEL_GS_BASE, STAR, LSTAR, CSTAR,
  * SFMASK and SYSENTER MSRs are loaded once with VMLOAD before the first VMRUN
  * and then simply stay in the CPU: VMRUN and #VMEXIT do not touch them (APM
- * vol. 2 15.5.2, 15.6), and this core runs nothing else. The hot path executes
- * no VMSAVE, VMLOAD, RDMSR or WRMSR. This is safe because the hypervisor never
+ * vol. 2 15.5.2, 15.6), and this core runs nothing else. No exit path executes
+ * VMSAVE, VMLOAD, RDMSR or WRMSR. This is safe because the hypervisor never
  * consumes any of that state: it runs at CPL 0 only (no SYSCALL/SYSRET/SYSENTER,
  * no SWAPGS), uses no FS/GS-relative addressing (per-CPU data hangs off the
  * stack, hv/percpu.h), takes exceptions through IST-free gates on its current
@@ -17,7 +19,113 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/svm/svm.h"
+#include "hv/exit_fast.h"
+#include "hv/lib.h"
 #include "hv/vcpu.h"
+#include "hv/vio.h"
+
+int svm_exit_slow(struct vcpu *v);
+int svm_run_loop(struct vcpu *v, uint64_t vmcb_pa, int (*fast)(struct vcpu *, struct vmcb *));
+
+/*
+ * Advance RIP past an intercepted instruction whose encoding is known. With NRIP
+ * save (APM vol. 2 15.7.1) the CPU says where the next instruction is. Without it
+ * (QEMU TCG) the bytes at CS:RIP are compared with the expected encoding while the
+ * guest runs with paging off; anything else (prefixes, paging on) is left to the
+ * general path, which decodes the instruction.
+ */
+static inline bool encoding_at_rip(struct vmcb *vmcb, struct vcpu *v, uint32_t code, uint32_t len)
+{
+	if (vmcb->save.cr0 & CR0_PG)
+		return false;
+	uint64_t lin = (vmcb->save.cs.base + vmcb->save.rip) & 0xffffffffull;
+	if (lin + 4 > v->mem.size)
+		return false;
+	uint32_t bytes;
+	/* __builtin_memcpy: -ffreestanding would otherwise make this a call. */
+	__builtin_memcpy(&bytes, v->mem.base + lin, 4);
+	return (bytes & ((1u << (8 * len)) - 1)) == code;
+}
+
+static inline bool skip_known(bool nrip, struct vmcb *vmcb, struct vcpu *v, uint32_t code,
+			      uint32_t len)
+{
+	vmcb->control.interrupt_shadow = 0;
+	if (nrip) {
+		vmcb->save.rip = vmcb->control.next_rip;
+		return true;
+	}
+	if (!encoding_at_rip(vmcb, v, code, len))
+		return false;
+	vmcb->save.rip += len;
+	return true;
+}
+
+/* Port I/O: EXITINFO1 (APM vol. 2 15.10.2); EXITINFO2 is always the next RIP. Kept out of
+ * svm_exit_fast() so that one stays a leaf function with no stack frame. */
+static __attribute__((noinline)) int exit_io(struct vcpu *v, struct vmcb *vmcb)
+{
+	uint64_t info1 = vmcb->control.exit_info1;
+	if (info1 & BIT(2)) /* INS/OUTS */
+		return 1;
+#ifdef HV_BENCH
+	v->cur_kind = EXIT_IO;
+#endif
+	unsigned size = (info1 & BIT(4)) ? 1 : (info1 & BIT(5)) ? 2 : 4;
+	if (vio_access(v, &vmcb->save.rax, (uint16_t)(info1 >> 16), size, info1 & 1) != ACT_SKIP)
+		return 1; /* the exit port: the slow path sees the guest has ended and counts the exit */
+	v->exits[EXIT_IO]++;
+	vmcb->save.rip = vmcb->control.exit_info2;
+	vmcb->control.interrupt_shadow = 0;
+	return 0;
+}
+
+/*
+ * 0: handled, re-enter the guest; 1: take the slow path. The hottest exits are
+ * tested first. The VMCB arrives from the run loop (identity mapped, so its
+ * physical address is its address) and there is one variant per NRIP ability,
+ * chosen once in svm_vcpu_run: every instruction here is paid on every exit.
+ */
+static inline int exit_fast(struct vcpu *v, struct vmcb *vmcb, const bool nrip)
+{
+	vmcb->control.event_inj = 0; /* an event injected at the last VMRUN has been delivered */
+#ifdef HV_BENCH
+	if (v->floor_left) { /* the do-nothing stub the benchmark compares against */
+		v->floor_left--;
+		vmcb->save.rip += v->floor_len;
+		return 0;
+	}
+#endif
+	uint64_t code = vmcb->control.exit_code;
+	if (code == SVM_EXIT_VMMCALL) {
+#ifdef HV_BENCH
+		v->cur_kind = EXIT_HYPERCALL;
+#endif
+		return !(hv_fast_hypercall(v, &vmcb->save.rax) && skip_known(nrip, vmcb, v, 0xd9010f, 3));
+	}
+	if (code == SVM_EXIT_CPUID) {
+#ifdef HV_BENCH
+		v->cur_kind = EXIT_CPUID;
+#endif
+		return !(hv_fast_cpuid(v, &vmcb->save.rax, vmcb->save.cr4) &&
+			 skip_known(nrip, vmcb, v, 0xa20f, 2));
+	}
+	if (code == SVM_EXIT_IOIO)
+		return exit_io(v, vmcb);
+	return 1;
+}
+
+int svm_exit_fast_nrip(struct vcpu *v, struct vmcb *vmcb);
+int svm_exit_fast_nrip(struct vcpu *v, struct vmcb *vmcb)
+{
+	return exit_fast(v, vmcb, true);
+}
+
+int svm_exit_fast_decode(struct vcpu *v, struct vmcb *vmcb);
+int svm_exit_fast_decode(struct vcpu *v, struct vmcb *vmcb)
+{
+	return exit_fast(v, vmcb, false);
+}
 
 static const char *forbidden_name(uint64_t code)
 {
@@ -45,17 +153,38 @@ static const char *forbidden_name(uint64_t code)
 	}
 }
 
+/* The length of the unprefixed encoding of an intercepted instruction, if that is what the
+ * guest executed; 0 otherwise. */
+static uint32_t known_len(struct vmcb *vmcb, struct vcpu *v, uint64_t code)
+{
+	static const struct {
+		uint16_t exit;
+		uint8_t len;
+		uint32_t bytes;
+	} known[] = {
+		{ SVM_EXIT_CPUID, 2, 0xa20f },	  { SVM_EXIT_VMMCALL, 3, 0xd9010f },
+		{ SVM_EXIT_MSR, 2, 0x320f },	  { SVM_EXIT_MSR, 2, 0x300f },
+		{ SVM_EXIT_HLT, 1, 0xf4 },	  { SVM_EXIT_XSETBV, 3, 0xd1010f },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
+		if (known[i].exit == code && encoding_at_rip(vmcb, v, known[i].bytes, known[i].len))
+			return known[i].len;
+	return 0;
+}
+
 static void decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
 {
 	struct vmcb *vmcb = s->vmcb;
 	uint64_t code = vmcb->control.exit_code;
 	uint64_t info1 = vmcb->control.exit_info1, info2 = vmcb->control.exit_info2;
+	memset(e, 0, sizeof(*e));
 	e->arch_code = code;
-	e->name = NULL;
-	/* nRIP (APM vol. 2 15.7.1) when the CPU saves it; QEMU TCG does not, and then the core decodes. */
-	e->insn_len = s->cpu->nrip && vmcb->control.next_rip > vmcb->save.rip
-			      ? (uint32_t)(vmcb->control.next_rip - vmcb->save.rip)
-			      : 0;
+	/* nRIP when the CPU saves it; else the plain encoding if that is what sits at RIP;
+	 * else 0 and the core decodes the instruction. */
+	if (s->nrip && vmcb->control.next_rip > vmcb->save.rip)
+		e->insn_len = (uint32_t)(vmcb->control.next_rip - vmcb->save.rip);
+	else if (known_len(vmcb, v, code))
+		e->insn_len = known_len(vmcb, v, code);
 	switch (code) {
 	case SVM_EXIT_CPUID:
 		e->kind = EXIT_CPUID;
@@ -64,7 +193,6 @@ static void decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
 		e->kind = EXIT_HYPERCALL;
 		return;
 	case SVM_EXIT_IOIO:
-		/* EXITINFO1 (APM vol. 2 15.10.2); EXITINFO2 is always the next RIP. */
 		e->kind = EXIT_IO;
 		e->io.in = info1 & 1;
 		e->io.string = info1 & BIT(2);
@@ -118,40 +246,48 @@ static void decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
 	}
 }
 
-void svm_vcpu_run(struct vcpu *v)
+/* 0: re-enter the guest; 1: the guest has ended. */
+int svm_exit_slow(struct vcpu *v)
 {
 	struct svm_vcpu *s = v->arch;
 	struct vmcb *vmcb = s->vmcb;
+	/* Everything the last VMRUN loaded is now cached: mark it clean (APM vol. 2 15.15);
+	 * handlers below clear the bits of what they change. No more TLB flushes. */
+	vmcb->control.clean = SVM_CLEAN_ALL;
+	vmcb->control.tlb_control = 0;
+	vmcb->control.event_inj = 0;
+	v->gprs.rax = vmcb->save.rax;
+
+	struct vm_exit e;
+	decode_exit(s, v, &e);
+	enum exit_action act = hv_handle_exit(v, &e);
+	vmcb->save.rax = v->gprs.rax;
+	switch (act) {
+	case ACT_SKIP:
+		vmcb->save.rip += e.insn_len;
+		vmcb->control.interrupt_shadow = 0;
+		return 0;
+	case ACT_INJECT_GP:
+		vmcb->control.event_inj =
+			13 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_ERROR_VALID | SVM_EVTINJ_VALID;
+		return 0;
+	case ACT_INJECT_UD:
+		vmcb->control.event_inj = 6 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
+		return 0;
+	case ACT_RESUME:
+		return 0;
+	case ACT_STOP:
+	default:
+		return 1;
+	}
+}
+
+void svm_vcpu_run(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->arch;
 	__asm__ __volatile__("clgi" ::: "memory");
 	__asm__ __volatile__("vmload %%rax" ::"a"(s->vmcb_pa) : "memory");
-	for (;;) {
-		vmcb->save.rax = v->gprs.rax;
-		svm_enter(s->vmcb_pa, &v->gprs);
-		v->gprs.rax = vmcb->save.rax;
-		vmcb->control.clean = SVM_CLEAN_ALL;
-		vmcb->control.tlb_control = 0;
-		vmcb->control.event_inj = 0;
-
-		struct vm_exit e;
-		decode_exit(s, v, &e);
-		switch (hv_handle_exit(v, &e)) {
-		case ACT_SKIP:
-			vmcb->save.rip += e.insn_len;
-			vmcb->control.interrupt_shadow = 0;
-			break;
-		case ACT_INJECT_GP:
-			vmcb->control.event_inj =
-				13 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_ERROR_VALID | SVM_EVTINJ_VALID;
-			break;
-		case ACT_INJECT_UD:
-			vmcb->control.event_inj = 6 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
-			break;
-		case ACT_RESUME:
-			break;
-		case ACT_STOP:
-			return;
-		}
-	}
+	svm_run_loop(v, s->vmcb_pa, s->nrip ? svm_exit_fast_nrip : svm_exit_fast_decode);
 }
 
 const struct virt_backend svm_backend = {

@@ -1,12 +1,21 @@
-; void svm_enter(uint64_t vmcb_pa /* rdi */, struct guest_gprs *g /* rsi */)
-; Loads the guest's general-purpose registers (RAX lives in the VMCB), runs VMRUN and
-; stores them back after #VMEXIT. Host state beyond the callee-saved registers comes back
-; from VM_HSAVE_PA (APM vol. 2 15.5.2, 15.6). GIF is already 0 (svm_vcpu_run's CLGI).
-; Offsets follow struct guest_gprs in hv/vcpu.h.
+; int svm_run_loop(struct vcpu *v /* rdi */, uint64_t vmcb_pa /* rsi */,
+;                  int (*fast)(struct vcpu *, struct vmcb *) /* rdx */)
+;
+; The SVM world switch, as a loop that stays in assembly between exits. After #VMEXIT
+; the CPU restores only the host's RSP, RIP and RAX (from VM_HSAVE_PA, APM vol. 2 15.6);
+; every other GPR still holds the guest's value. The loop saves just the nine registers
+; the C fast path may clobber (the System V caller-saved ones plus RBX, which CPUID
+; writes) and calls fast(v, vmcb). RBP and R12-R15 stay live in the registers: C code
+; preserves them, so the guest's values come back untouched. Only the slow path (any
+; exit fast() does not finish) stores and reloads those five as well, so its
+; handlers see and may change every guest register. RAX lives in the VMCB.
+; Offsets follow struct guest_gprs in hv/vcpu.h. GIF is 0 throughout (svm_vcpu_run).
+; Returns when svm_exit_slow() reports that the guest has ended.
 bits 64
 default rel
 section .text
-global svm_enter
+global svm_run_loop
+extern svm_exit_slow
 
 %define G_RBX 8
 %define G_RCX 16
@@ -23,47 +32,95 @@ global svm_enter
 %define G_R14 104
 %define G_R15 112
 
-svm_enter:
+%macro SAVE_VOLATILE 0 ; rax = struct vcpu *
+	mov [rax + G_RBX], rbx
+	mov [rax + G_RCX], rcx
+	mov [rax + G_RDX], rdx
+	mov [rax + G_RSI], rsi
+	mov [rax + G_RDI], rdi
+	mov [rax + G_R8], r8
+	mov [rax + G_R9], r9
+	mov [rax + G_R10], r10
+	mov [rax + G_R11], r11
+%endmacro
+
+%macro LOAD_VOLATILE 0 ; rax = struct vcpu *
+	mov rbx, [rax + G_RBX]
+	mov rcx, [rax + G_RCX]
+	mov rdx, [rax + G_RDX]
+	mov rsi, [rax + G_RSI]
+	mov rdi, [rax + G_RDI]
+	mov r8, [rax + G_R8]
+	mov r9, [rax + G_R9]
+	mov r10, [rax + G_R10]
+	mov r11, [rax + G_R11]
+%endmacro
+
+%macro SAVE_PRESERVED 0 ; rax = struct vcpu *
+	mov [rax + G_RBP], rbp
+	mov [rax + G_R12], r12
+	mov [rax + G_R13], r13
+	mov [rax + G_R14], r14
+	mov [rax + G_R15], r15
+%endmacro
+
+%macro LOAD_PRESERVED 0 ; rax = struct vcpu *
+	mov rbp, [rax + G_RBP]
+	mov r12, [rax + G_R12]
+	mov r13, [rax + G_R13]
+	mov r14, [rax + G_R14]
+	mov r15, [rax + G_R15]
+%endmacro
+
+svm_run_loop:
 	push rbx
 	push rbp
 	push r12
 	push r13
 	push r14
 	push r15
-	push rsi		; the gprs pointer, for after #VMEXIT
+	push rdx		; [rsp + 16]: the fast-path handler
+	push rdi		; [rsp + 8]: struct vcpu *
+	push rsi		; [rsp]: the VMCB's physical address (= its address: identity mapped)
+				; nine pushes: RSP is 16-byte aligned at the calls below
 	mov rax, rdi
-	mov rbx, [rsi + G_RBX]
-	mov rcx, [rsi + G_RCX]
-	mov rdx, [rsi + G_RDX]
-	mov rdi, [rsi + G_RDI]
-	mov rbp, [rsi + G_RBP]
-	mov r8, [rsi + G_R8]
-	mov r9, [rsi + G_R9]
-	mov r10, [rsi + G_R10]
-	mov r11, [rsi + G_R11]
-	mov r12, [rsi + G_R12]
-	mov r13, [rsi + G_R13]
-	mov r14, [rsi + G_R14]
-	mov r15, [rsi + G_R15]
-	mov rsi, [rsi + G_RSI]
-	vmrun
-	; #VMEXIT: RAX holds the host's RAX again (the VMCB address); everything else is the guest's.
+	LOAD_PRESERVED
+	LOAD_VOLATILE
 	mov rax, [rsp]
-	mov [rax + G_RBX], rbx
-	mov [rax + G_RCX], rcx
-	mov [rax + G_RDX], rdx
-	mov [rax + G_RSI], rsi
-	mov [rax + G_RDI], rdi
-	mov [rax + G_RBP], rbp
-	mov [rax + G_R8], r8
-	mov [rax + G_R9], r9
-	mov [rax + G_R10], r10
-	mov [rax + G_R11], r11
-	mov [rax + G_R12], r12
-	mov [rax + G_R13], r13
-	mov [rax + G_R14], r14
-	mov [rax + G_R15], r15
-	add rsp, 8
+	vmrun
+	; The first exit always takes the slow path, which also settles the VMCB's
+	; clean bits and TLB control after the first VMRUN.
+	mov rax, [rsp + 8]
+	SAVE_VOLATILE
+	jmp .slow
+
+	; The hot loop: one conditional branch per exit, taken back to .resume.
+.resume:
+	mov rax, [rsp + 8]
+	LOAD_VOLATILE
+	mov rax, [rsp]
+	vmrun
+	mov rax, [rsp + 8]
+	SAVE_VOLATILE
+	mov rdi, rax
+	mov rsi, [rsp]
+	call [rsp + 16]
+	test eax, eax
+	jz .resume
+
+.slow:
+	mov rax, [rsp + 8]
+	SAVE_PRESERVED
+	mov rdi, rax
+	call svm_exit_slow
+	test eax, eax
+	jnz .done
+	mov rax, [rsp + 8]
+	LOAD_PRESERVED
+	jmp .resume
+
+.done:
+	add rsp, 24
 	pop r15
 	pop r14
 	pop r13

@@ -6,6 +6,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr_index.h"
 #include "arch/x86/page_table.h"
+#include "arch/x86/pat.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_msrpm.h"
 #include "hv/fmt.h"
@@ -83,6 +84,7 @@ int svm_vcpu_create(struct vcpu *v, char *err, size_t errlen)
 	s->msrpm_pa = msrpm;
 	s->iopm_pa = iopm;
 	s->cpu = pc->virt;
+	s->nrip = s->cpu->nrip;
 	v->arch = s;
 	svm_msrpm_build((uint8_t *)(uintptr_t)msrpm);
 	svm_iopm_build((uint8_t *)(uintptr_t)iopm);
@@ -114,17 +116,6 @@ void svm_read_mode(struct vcpu *v, struct guest_mode *m)
 	m->cpl = s->cpl;
 	bool l = s->cs.attrib & BIT(9), db = s->cs.attrib & BIT(10);
 	m->cs_bits = (m->efer & EFER_LMA) && l ? 64 : db ? 32 : 16;
-}
-
-static bool pat_valid(uint64_t pat)
-{
-	/* Each byte must be UC(0), WC(1), WT(4), WP(5), WB(6) or UC-(7) (APM vol. 2 7.8.1). */
-	for (int i = 0; i < 8; i++) {
-		uint8_t t = (uint8_t)(pat >> (8 * i));
-		if (t > 7 || t == 2 || t == 3)
-			return false;
-	}
-	return true;
 }
 
 int svm_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val)

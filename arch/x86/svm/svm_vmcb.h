@@ -1,11 +1,12 @@
-/* The VMCB (AMD APM vol. 2, appendix B, tables B-1 and B-2). */
+/* The VMCB (AMD APM vol. 2, appendix B, tables B-1 and B-2). Every field is naturally
+ * aligned, so no packing is needed; the asserts pin the layout. */
 #ifndef ARCH_X86_SVM_VMCB_H
 #define ARCH_X86_SVM_VMCB_H
 
 #include <stddef.h>
 #include "hv/types.h"
 
-struct PACKED vmcb_seg {
+struct vmcb_seg {
 	uint16_t selector;
 	uint16_t attrib; /* type:4 S DPL:2 P | AVL L DB G (APM vol. 2 15.5.1) */
 	uint32_t limit;
@@ -13,7 +14,7 @@ struct PACKED vmcb_seg {
 };
 _Static_assert(sizeof(struct vmcb_seg) == 16, "VMCB segment is 16 bytes");
 
-struct PACKED vmcb_control {
+struct vmcb_control {
 	uint32_t intercept_cr;     /* 0x000: reads 15:0, writes 31:16 */
 	uint32_t intercept_dr;     /* 0x004 */
 	uint32_t intercept_exc;    /* 0x008 */
@@ -53,7 +54,7 @@ _Static_assert(offsetof(struct vmcb_control, exit_code) == 0x70, "EXITCODE at 0x
 _Static_assert(offsetof(struct vmcb_control, n_cr3) == 0xb0, "N_CR3 at 0xb0");
 _Static_assert(offsetof(struct vmcb_control, next_rip) == 0xc8, "nRIP at 0xc8");
 
-struct PACKED vmcb_save {
+struct vmcb_save {
 	struct vmcb_seg es, cs, ss, ds, fs, gs, gdtr, ldtr, idtr, tr; /* 0x000 */
 	uint8_t reserved1[0x0cb - 0x0a0];
 	uint8_t cpl;          /* 0x0cb */

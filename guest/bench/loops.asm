@@ -1,0 +1,71 @@
+; Timed loops for the exit benchmark. Each takes the iteration count (cdecl, [esp+4]) and
+; returns the TSC delta in EDX:EAX. Under QEMU -icount shift=0 and under Bochs the TSC counts
+; executed instructions, so (loop_X - loop_empty_X) / n is the instructions one exit costs,
+; including the exiting instruction itself. Every loop body is identical to its empty twin
+; but for the exiting instruction.
+bits 32
+section .text
+
+%macro TIMED 2 ; name, body macro
+global %1
+%1:
+	push ebx
+	push esi
+	push edi
+	push ebp
+	mov edi, [esp + 20]
+	rdtsc
+	mov esi, eax
+	mov ebp, edx
+align 16
+.loop:
+	%2
+	dec edi
+	jnz .loop
+	rdtsc
+	sub eax, esi
+	sbb edx, ebp
+	pop ebp
+	pop edi
+	pop esi
+	pop ebx
+	ret
+%endmacro
+
+%macro B_CPUID 0
+	xor eax, eax
+	cpuid
+%endmacro
+%macro B_ZERO_EAX 0
+	xor eax, eax
+%endmacro
+%macro B_VMMCALL 0
+	xor eax, eax
+	vmmcall
+%endmacro
+%macro B_VMCALL 0
+	xor eax, eax
+	vmcall
+%endmacro
+%macro B_OUT 0
+	out 0x80, al
+%endmacro
+%macro B_NOTHING 0
+%endmacro
+%macro B_RDMSR 0
+	mov ecx, 0xc0000080
+	rdmsr
+%endmacro
+%macro B_ECX_EFER 0
+	mov ecx, 0xc0000080
+%endmacro
+
+TIMED loop_cpuid, B_CPUID
+TIMED loop_cpuid_empty, B_ZERO_EAX
+TIMED loop_vmmcall, B_VMMCALL
+TIMED loop_vmcall, B_VMCALL
+TIMED loop_hypercall_empty, B_ZERO_EAX
+TIMED loop_out, B_OUT
+TIMED loop_out_empty, B_NOTHING
+TIMED loop_rdmsr, B_RDMSR
+TIMED loop_rdmsr_empty, B_ECX_EFER
