@@ -37,7 +37,7 @@ HOST_CORE := $(filter-out hv/lib_string.c hv/builtin_guests.c,$(wildcard hv/*.c)
 HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_BIN := $(BUILD)/host/unit
 
-GUESTS := selftest misbehave bench
+GUESTS := selftest misbehave bench xstate
 GUEST_ELF := $(GUESTS:%=$(BUILD)/guest/%.elf)
 
 .PHONY: all run test unit emu-test bench clean deps

@@ -67,6 +67,12 @@ run_case hlt-badimage 4 "$(image_with_cfg hlt_badimage tests/emu/cases/hlt_badim
   "^hv: guest ok cpu 2: passed" \
   "^hv: all guests done: 1 passed, 2 failed$"
 
+# Guest extended state on every core at once, 100,000 exits each, patterns per core.
+run_case xstate 4 "$(image_with_cfg xstate tests/emu/cases/xstate.cfg)" -- \
+  '^\[xstate-0\] xstate: pattern 337f36a6' '^\[xstate-3\] xstate: pattern ' \
+  "^\[xstate-[0-3]\] xstate: registers: ok" "^hv: guest xstate-3 exits: 1004[0-9][0-9] total" \
+  "!FAIL" "^hv: all guests done: 4 passed, 0 failed$"
+
 run_case malformed-config 2 "$(image_with_cfg malformed tests/emu/cases/malformed.cfg)" -- \
   "^hv: hv.cfg:3: unknown key 'memroy' in \[guest a\]" \
   "^hv: configuration error; nothing started" "!starting on cpu"

@@ -47,18 +47,20 @@ static inline bool encoding_at_rip(struct vmcb *vmcb, struct vcpu *v, uint32_t c
 	return (bytes & ((1u << (8 * len)) - 1)) == code;
 }
 
-static inline bool skip_known(bool nrip, struct vmcb *vmcb, struct vcpu *v, uint32_t code,
-			      uint32_t len)
+/* Can the instruction be skipped without decoding it? Checked before the fast path changes
+ * any guest state: an exit it cannot finish must reach the slow path untouched. */
+static inline bool can_skip(bool nrip, struct vmcb *vmcb, struct vcpu *v, uint32_t code, uint32_t len)
+{
+	return nrip || encoding_at_rip(vmcb, v, code, len);
+}
+
+static inline void skip(bool nrip, struct vmcb *vmcb, uint32_t len)
 {
 	vmcb->control.interrupt_shadow = 0;
-	if (nrip) {
+	if (nrip)
 		vmcb->save.rip = vmcb->control.next_rip;
-		return true;
-	}
-	if (!encoding_at_rip(vmcb, v, code, len))
-		return false;
-	vmcb->save.rip += len;
-	return true;
+	else
+		vmcb->save.rip += len;
 }
 
 /* Port I/O: EXITINFO1 (APM vol. 2 15.10.2); EXITINFO2 is always the next RIP. Kept out of
@@ -101,14 +103,20 @@ static inline int exit_fast(struct vcpu *v, struct vmcb *vmcb, const bool nrip)
 #ifdef HV_BENCH
 		v->cur_kind = EXIT_HYPERCALL;
 #endif
-		return !(hv_fast_hypercall(v, &vmcb->save.rax) && skip_known(nrip, vmcb, v, 0xd9010f, 3));
+		if (!can_skip(nrip, vmcb, v, 0xd9010f, 3) || !hv_fast_hypercall(v, &vmcb->save.rax))
+			return 1;
+		skip(nrip, vmcb, 3);
+		return 0;
 	}
 	if (code == SVM_EXIT_CPUID) {
 #ifdef HV_BENCH
 		v->cur_kind = EXIT_CPUID;
 #endif
-		return !(hv_fast_cpuid(v, &vmcb->save.rax, vmcb->save.cr4) &&
-			 skip_known(nrip, vmcb, v, 0xa20f, 2));
+		if (!can_skip(nrip, vmcb, v, 0xa20f, 2) ||
+		    !hv_fast_cpuid(v, &vmcb->save.rax, vmcb->save.cr4))
+			return 1;
+		skip(nrip, vmcb, 2);
+		return 0;
 	}
 	if (code == SVM_EXIT_IOIO)
 		return exit_io(v, vmcb);
