@@ -7,6 +7,7 @@
 #include "hv/lib.h"
 #include "hv/log.h"
 #include "hv/percpu.h"
+#include "hv/xstate.h"
 
 #define POOL_BASE_SIZE MIB(16)
 #define POOL_PER_CPU (HV_STACK_SIZE + KIB(512))
@@ -22,6 +23,8 @@ int boot_reserve(const struct hv_config *cfg, struct boot_plan *plan)
 			  (unsigned long long)(pool_size >> 20));
 		return -1;
 	}
+	if (xstate_host_init())
+		hv_printf("hv: no usable XSAVE: guests keep x87/SSE state only\n");
 	void *tramp = efi_alloc_pages(PAGE_SIZE, PAGE_SIZE, 0x9ffff);
 	if (!tramp || (uint64_t)(uintptr_t)tramp < 0x1000) {
 		hv_printf("hv: no free page below 1 MiB for the AP start-up code\n");

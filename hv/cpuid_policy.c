@@ -35,6 +35,52 @@ static void add_subleaves(struct cpuid_table *t, cpuid_source_fn host, uint32_t 
 	t->indexed_leaves |= 1u << leaf;
 }
 
+/*
+ * Make the feature leaves agree with the XCR0 bits the guest may set (Intel SDM
+ * vol. 1 13.2: software must not use a feature whose state component XCR0
+ * cannot enable), and hide what the MSR policy does not offer.
+ */
+static void apply_xcr0_policy(struct cpuid_table *t, uint64_t allowed)
+{
+	struct cpuid_value *l1 = &t->basic[1];
+	if (!(allowed & BIT(2)))
+		l1->ecx &= ~(CPUID_1_ECX_AVX | CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
+	for (uint32_t i = 0; i < t->nindexed; i++) {
+		struct cpuid_indexed *e = &t->indexed[i];
+		if (e->leaf == 7 && e->subleaf == 0) {
+			if (!(allowed & BIT(2)))
+				e->v.ebx &= ~CPUID_7_EBX_AVX2;
+			if ((allowed & 0xe0) != 0xe0) {
+				e->v.ebx &= ~CPUID_7_EBX_AVX512_MASK;
+				e->v.ecx &= ~CPUID_7_ECX_AVX512_MASK;
+				e->v.edx &= ~CPUID_7_EDX_AVX512_MASK;
+			}
+			if ((allowed & 0x18) != 0x18)
+				e->v.ebx &= ~CPUID_7_EBX_MPX;
+			if (!(allowed & BIT(9)))
+				e->v.ecx &= ~CPUID_7_ECX_PKU;
+			if ((allowed & 0x60000) != 0x60000)
+				e->v.edx &= ~CPUID_7_EDX_AMX_MASK;
+			e->v.edx &= ~CPUID_7_EDX_HIDDEN;
+		} else if (e->leaf == 0xd && e->subleaf == 0) {
+			/* EBX (size for the current XCR0) is computed at lookup time: see
+			 * hv/xstate.c. ECX: the largest area the permitted set needs. */
+			e->v.eax &= (uint32_t)allowed;
+			e->v.edx &= (uint32_t)(allowed >> 32);
+		} else if (e->leaf == 0xd && e->subleaf == 1) {
+			e->v.eax &= ~CPUID_D1_EAX_XFD; /* set again by xstate.c when XFD is wired */
+			e->v.ecx = e->v.edx = 0;        /* no supervisor state (IA32_XSS) for guests */
+		} else if (e->leaf == 0xd && e->subleaf >= 2 && e->subleaf < 64 &&
+			   !(allowed & BIT(e->subleaf))) {
+			e->v = (struct cpuid_value){ 0, 0, 0, 0 };
+		} else if ((e->leaf == 0x1d || e->leaf == 0x1e) && (allowed & 0x60000) != 0x60000) {
+			e->v = (struct cpuid_value){ 0, 0, 0, 0 };
+		}
+	}
+	if (t->max_basic >= 7)
+		t->basic[7] = cpuid_lookup(t, 7, 0);
+}
+
 void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct cpuid_guest_info *g)
 {
 	memset(t, 0, sizeof(*t));
@@ -83,8 +129,7 @@ void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct
 	l1->ecx |= CPUID_1_ECX_HYPERVISOR;
 	l1->ebx &= 0x0000ffff; /* initial APIC ID 0, one logical processor */
 	l1->ebx |= 1u << 16;
-	if (t->max_basic >= 7)
-		t->basic[7] = cpuid_lookup(t, 7, 0);
+	apply_xcr0_policy(t, g->xcr0_allowed);
 
 	struct cpuid_value e0 = host(0x80000000u, 0);
 	t->max_ext = e0.eax >= 0x80000000u ? MIN(e0.eax, 0x80000000u + CPUID_EXT_MAX - 1) : 0;

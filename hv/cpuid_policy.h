@@ -37,8 +37,9 @@ struct cpuid_table {
 typedef struct cpuid_value (*cpuid_source_fn)(uint32_t leaf, uint32_t subleaf);
 
 struct cpuid_guest_info {
-	uint32_t cpu;        /* physical CPU index, reported in 0x40000001 EBX */
-	uint64_t mem_bytes;  /* reported in MiB in 0x40000001 ECX */
+	uint32_t cpu;         /* physical CPU index, reported in 0x40000001 EBX */
+	uint64_t mem_bytes;   /* reported in MiB in 0x40000001 ECX */
+	uint64_t xcr0_allowed; /* the XCR0 bits the guest may set: leaves 1, 7, 0xD, 0x1D, 0x1E agree */
 };
 
 void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct cpuid_guest_info *g);
@@ -58,5 +59,17 @@ struct cpuid_value cpuid_lookup(const struct cpuid_table *t, uint32_t leaf, uint
 #define CPUID_7_EBX_TSC_ADJUST BIT(1)
 #define CPUID_7_EBX_SGX BIT(2)
 #define CPUID_81_ECX_SVM BIT(2)
+#define CPUID_1_ECX_FMA BIT(12)
+#define CPUID_1_ECX_AVX BIT(28)
+#define CPUID_1_ECX_F16C BIT(29)
+#define CPUID_7_EBX_AVX2 BIT(5)
+#define CPUID_7_EBX_MPX BIT(14)
+#define CPUID_7_EBX_AVX512_MASK 0xdc230000u /* F DQ IFMA PF ER CD BW VL (EBX 16,17,21,26-28,30,31) */
+#define CPUID_7_ECX_PKU BIT(3)
+#define CPUID_7_ECX_AVX512_MASK 0x00005842u /* VBMI VBMI2 VNNI BITALG VPOPCNTDQ (ECX 1,6,11,12,14) */
+#define CPUID_7_EDX_AVX512_MASK 0x0080010cu /* 4VNNIW 4FMAPS VP2INTERSECT FP16 (EDX 2,3,8,23) */
+#define CPUID_7_EDX_AMX_MASK 0x03400000u    /* AMX-BF16, AMX-TILE, AMX-INT8 (EDX 22,24,25) */
+#define CPUID_D1_EAX_XFD BIT(4)
+#define CPUID_7_EDX_HIDDEN (BIT(26) | BIT(27) | BIT(29) | BIT(31)) /* IBRS/STIBP/ARCH_CAP/SSBD: MSRs not offered */
 
 #endif

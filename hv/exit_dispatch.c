@@ -38,6 +38,7 @@ static enum exit_action handle_cpuid(struct vcpu *v)
 {
 	uint32_t leaf = (uint32_t)v->gprs.rax;
 	struct cpuid_value r = cpuid_lookup(&v->cpuid, leaf, (uint32_t)v->gprs.rcx);
+	xstate_cpuid(v, leaf, (uint32_t)v->gprs.rcx, &r);
 	if (leaf == 1) {
 		/* OSXSAVE mirrors the guest's CR4 (SDM vol. 2A CPUID, leaf 1 ECX bit 27). */
 		struct guest_mode m;
@@ -133,6 +134,8 @@ static enum exit_action handle_xsetbv(struct vcpu *v)
 	uint64_t val = (v->gprs.rdx << 32) | (uint32_t)v->gprs.rax;
 	if (index != 0 || !xcr0_valid(val, v->xcr0_allowed))
 		return ACT_INJECT_GP;
+	if (xstate_xsetbv(v, val))
+		return ACT_STOP;
 	/* The hypervisor uses no extended state, so the guest's XCR0 simply stays live on its core. */
 	host_xsetbv(0, val);
 	v->xcr0 = val;
@@ -190,6 +193,11 @@ enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e)
 		return ACT_STOP;
 	case EXIT_FORBIDDEN:
 		vcpu_stop(v, "forbidden instruction %s", e->name);
+		return ACT_STOP;
+	case EXIT_EXCEPTION:
+		if (e->exc.vector == 7 && xstate_nm_exit(v))
+			return ACT_INJECT_NM;
+		vcpu_stop(v, "unexpected intercepted exception, vector %u", e->exc.vector);
 		return ACT_STOP;
 	case EXIT_BAD_STATE:
 		vcpu_stop(v, "VM entry refused the guest state: %s (qualification 0x%llx)", e->name,

@@ -70,6 +70,7 @@ void guest_run_cpu(struct percpu *pc)
 			vcpu_stop(v, "%s", err);
 		} else {
 			v->be = backend;
+			xstate_guest_start(v);
 			hv_printf("hv: guest %s starting on cpu %u (%llu MiB at 0x%llx, entry 0x%x)\n",
 				  v->cfg->name, pc->index, (unsigned long long)(v->mem.size >> 20),
 				  (unsigned long long)v->mem_hpa, v->boot.entry);

@@ -20,9 +20,11 @@ void guest_setup(struct vcpu *v, const struct hv_guest_cfg *cfg, uint32_t cpu, u
 	v->ports_seen = ports_seen;
 	vuart_init(&v->uart, cfg->name);
 	msr_emulate_reset(v);
-	struct cpuid_guest_info info = { .cpu = cpu, .mem_bytes = cfg->memory };
-	cpuid_table_build(&v->cpuid, host_cpuid, &info);
 	v->xcr0_allowed = xcr0_guest_allowed(host_xcr0_supported(), cfg->xcr0_set, cfg->xcr0);
+	struct cpuid_guest_info info = { .cpu = cpu, .mem_bytes = cfg->memory,
+					 .xcr0_allowed = v->xcr0_allowed };
+	cpuid_table_build(&v->cpuid, host_cpuid, &info);
+	xstate_guest_init(v);
 	v->xcr0 = XFEATURE_X87;
 
 	if (!mem_base) {

@@ -13,5 +13,10 @@ struct cpuid_value host_cpuid(uint32_t leaf, uint32_t subleaf);
 /* XCR0 bits this CPU supports (CPUID.(0xD,0) EDX:EAX). */
 uint64_t host_xcr0_supported(void);
 void host_xsetbv(uint32_t index, uint64_t value);
+uint64_t host_xgetbv0(void);
+/* XRSTOR of area (64-byte aligned, standard or compacted per its header) for mask. */
+void host_xrstor(const void *area, uint64_t mask);
+uint64_t host_rdmsr(uint32_t msr);
+void host_wrmsr(uint32_t msr, uint64_t value);
 
 #endif

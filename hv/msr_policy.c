@@ -18,6 +18,7 @@ const struct msr_rule msr_rules[] = {
 	{ MSR_SYSENTER_CS, MSR_SYSENTER_EIP, P, P, "SYSENTER_CS/ESP/EIP", "guest-owned; VMCB/VMCS guest state, unused by the hypervisor" },
 	{ MSR_MCG_CAP, MSR_MCG_STATUS, E, D, "MCG_CAP/MCG_STATUS", "no machine-check banks exposed" },
 	{ MSR_MISC_ENABLE, MSR_MISC_ENABLE, E, E, "MISC_ENABLE", "fast strings on, BTS/PEBS unavailable; writes kept per guest" },
+	{ MSR_XFD, MSR_XFD_ERR, E, E, "XFD/XFD_ERR", "XFD scheme (hv/xstate.c): XFD writes validated until the first non-zero one, then passed through; XFD_ERR captured at #NM; #GP without XFD" },
 	{ MSR_DEBUGCTL, MSR_DEBUGCTL, E, E, "DEBUGCTL", "reads 0; only 0 may be written (no LBR/BTF virtualization yet)" },
 	{ MSR_PAT, MSR_PAT, F, F, "PAT", "SVM G_PAT / VMX guest IA32_PAT field; invalid types get #GP" },
 	{ MSR_MTRR_DEF_TYPE, MSR_MTRR_DEF_TYPE, E, E, "MTRR_DEF_TYPE", "kept per guest, has no effect" },
@@ -68,6 +69,9 @@ const char *msr_handling_name(enum msr_handling h)
 int msr_emulate_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
+	case MSR_XFD:
+	case MSR_XFD_ERR:
+		return xstate_msr_read(v, msr, val);
 	case MSR_APIC_BASE:
 		*val = APIC_BASE_VALUE;
 		return 0;
@@ -93,6 +97,9 @@ int msr_emulate_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 int msr_emulate_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
 	switch (msr) {
+	case MSR_XFD:
+	case MSR_XFD_ERR:
+		return xstate_msr_write(v, msr, val);
 	case MSR_APIC_BASE:
 		return val == APIC_BASE_VALUE ? 0 : -1;
 	case MSR_MISC_ENABLE:

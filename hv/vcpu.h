@@ -10,6 +10,7 @@
 #include "hv/virt_backend.h"
 #include "hv/vm_exit.h"
 #include "hv/vuart.h"
+#include "hv/xstate.h"
 
 /* Guest general-purpose registers the exit stubs save and restore. The layout
  * is shared with arch/x86/svm/svm_run.asm and vmx_run.asm: keep them in step. */
@@ -42,6 +43,7 @@ struct vcpu {
 	uint64_t tsc_offset;
 	uint64_t msr_misc_enable, msr_mtrr_def_type; /* emulated MSRs (msr_policy.c) */
 	uint64_t xcr0_allowed, xcr0; /* XSETBV policy and the guest's current XCR0 */
+	struct xstate_guest xs;      /* XSAVE area and XFD state (hv/xstate.c) */
 	uint64_t exits[EXIT_KIND_COUNT];
 	struct exit_costs costs[EXIT_KIND_COUNT]; /* filled only in HV_BENCH builds */
 	enum exit_kind cur_kind;                  /* the exit being handled (HV_BENCH) */

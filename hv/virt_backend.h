@@ -12,6 +12,12 @@
 struct vcpu;
 struct percpu;
 
+/* Intercepts the core switches at run time (the XFD scheme, hv/xstate.c). */
+enum intercept_kind {
+	INTERCEPT_XFD_WRITE, /* WRMSR to IA32_XFD */
+	INTERCEPT_NM,        /* #NM, vector 7 */
+};
+
 /* The guest's execution mode, for decoding and policy decisions. */
 struct guest_mode {
 	uint64_t cr0, cr3, cr4, efer, rflags, rip, cs_base;
@@ -32,6 +38,7 @@ struct virt_backend {
 	/* MSRs kept in a dedicated VMCB/VMCS field (EFER, PAT, ...): 0, or -1 = #GP. */
 	int (*msr_field_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
 	int (*msr_field_write)(struct vcpu *v, uint32_t msr, uint64_t val);
+	void (*set_intercept)(struct vcpu *v, enum intercept_kind what, bool on);
 };
 
 #endif

@@ -21,6 +21,7 @@ enum exit_kind {
 	EXIT_SHUTDOWN,   /* triple fault */
 	EXIT_NPF,        /* nested page fault / EPT violation */
 	EXIT_FORBIDDEN,  /* an instruction the guest may not execute (VMRUN, VMXON, ...) */
+	EXIT_EXCEPTION,  /* an intercepted guest exception (#NM for XFD) */
 	EXIT_HOST_EVENT, /* a host interrupt/NMI/SMI ended the guest's slice: just resume */
 	EXIT_BAD_STATE,  /* VM entry refused the guest state */
 	EXIT_UNKNOWN,    /* an exit the core has no handler for */
@@ -52,6 +53,9 @@ struct vm_exit {
 		struct {
 			uint64_t qualification; /* diagnostic detail for BAD_STATE */
 		} bad;
+		struct {
+			uint8_t vector;
+		} exc;
 	};
 };
 
@@ -60,6 +64,7 @@ enum exit_action {
 	ACT_SKIP,        /* advance RIP past the exiting instruction, then re-enter */
 	ACT_INJECT_GP,   /* #GP(0) at the exiting instruction */
 	ACT_INJECT_UD,   /* #UD at the exiting instruction */
+	ACT_INJECT_NM,   /* #NM at the exiting instruction (reflected XFD fault) */
 	ACT_STOP,        /* the guest has ended (see vcpu->end) */
 };
 

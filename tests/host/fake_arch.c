@@ -29,8 +29,12 @@ jmp_buf fake_platform_jmp;
 bool fake_platform_armed;
 int fake_finish_how = -1;
 
+cpuid_source_fn fake_cpuid_override;
+
 struct cpuid_value host_cpuid(uint32_t leaf, uint32_t subleaf)
 {
+	if (fake_cpuid_override)
+		return fake_cpuid_override(leaf, subleaf);
 	for (size_t i = 0; i < fake_cpuid_count; i++)
 		if (fake_cpuid_table[i].leaf == leaf && fake_cpuid_table[i].subleaf == subleaf)
 			return fake_cpuid_table[i].v;
@@ -47,6 +51,34 @@ void host_xsetbv(uint32_t index, uint64_t value)
 	(void)index;
 	fake_xcr0 = value;
 	fake_xsetbv_calls++;
+}
+
+uint64_t fake_msr[2]; /* IA32_XFD, IA32_XFD_ERR */
+int fake_xrstor_calls;
+
+uint64_t host_xgetbv0(void)
+{
+	return fake_xcr0;
+}
+
+void host_xrstor(const void *area, uint64_t mask)
+{
+	(void)area;
+	(void)mask;
+	fake_xrstor_calls++;
+}
+
+uint64_t host_rdmsr(uint32_t msr)
+{
+	return msr == 0x1c4 ? fake_msr[0] : msr == 0x1c5 ? fake_msr[1] : 0;
+}
+
+void host_wrmsr(uint32_t msr, uint64_t value)
+{
+	if (msr == 0x1c4)
+		fake_msr[0] = value;
+	else if (msr == 0x1c5)
+		fake_msr[1] = value;
 }
 
 void platform_park(void)
@@ -95,11 +127,21 @@ static int fake_field_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	return 0;
 }
 
+static void fake_set_intercept(struct vcpu *v, enum intercept_kind what, bool on)
+{
+	struct fake_guest *g = v->arch;
+	if (what == INTERCEPT_XFD_WRITE)
+		g->xfd_write_intercept = on;
+	else
+		g->nm_intercept = on;
+}
+
 const struct virt_backend fake_backend = {
 	.name = "fake",
 	.read_mode = fake_read_mode,
 	.msr_field_read = fake_field_read,
 	.msr_field_write = fake_field_write,
+	.set_intercept = fake_set_intercept,
 };
 
 static struct hv_guest_cfg fake_cfg = { .name = "fake", .memory = 4 << 20 };
@@ -116,7 +158,7 @@ struct vcpu *fake_vcpu_new(uint64_t mem_size)
 	v->ports_seen = calloc(1, 8192);
 	vuart_init(&v->uart, "fake");
 	msr_emulate_reset(v);
-	struct cpuid_guest_info info = { 3, mem_size };
+	struct cpuid_guest_info info = { 3, mem_size, 0x7 };
 	cpuid_table_build(&v->cpuid, host_cpuid, &info);
 	v->xcr0_allowed = 0x7;
 	g->mode.cr0 = 0x11;

@@ -19,6 +19,10 @@ struct fake_cpuid_entry {
 extern const struct fake_cpuid_entry *fake_cpuid_table;
 extern size_t fake_cpuid_count;
 extern uint64_t fake_xcr0_supported;
+/* When set, host_cpuid() answers from this function instead of fake_cpuid_table. */
+extern cpuid_source_fn fake_cpuid_override;
+extern uint64_t fake_msr[2]; /* the hardware IA32_XFD and IA32_XFD_ERR */
+extern int fake_xrstor_calls;
 extern uint64_t fake_xcr0; /* last value passed to host_xsetbv */
 extern int fake_xsetbv_calls;
 
@@ -32,6 +36,7 @@ struct fake_guest {
 	struct guest_mode mode;
 	uint64_t efer, pat;
 	int field_reads, field_writes;
+	bool xfd_write_intercept, nm_intercept;
 };
 extern const struct virt_backend fake_backend;
 

@@ -244,6 +244,10 @@ static void decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
 		e->kind = EXIT_UNKNOWN;
 		e->name = "INIT signal";
 		return;
+	case SVM_EXIT_EXCP_BASE + 7: /* #NM, intercepted only while the guest's XFD is live */
+		e->kind = EXIT_EXCEPTION;
+		e->exc.vector = 7;
+		return;
 	default:
 		e->name = forbidden_name(code);
 		e->kind = e->name ? EXIT_FORBIDDEN : EXIT_UNKNOWN;
@@ -282,6 +286,9 @@ int svm_exit_slow(struct vcpu *v)
 	case ACT_INJECT_UD:
 		vmcb->control.event_inj = 6 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
 		return 0;
+	case ACT_INJECT_NM:
+		vmcb->control.event_inj = 7 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
+		return 0;
 	case ACT_RESUME:
 		return 0;
 	case ACT_STOP:
@@ -306,4 +313,5 @@ const struct virt_backend svm_backend = {
 	.read_mode = svm_read_mode,
 	.msr_field_read = svm_msr_field_read,
 	.msr_field_write = svm_msr_field_write,
+	.set_intercept = svm_set_intercept,
 };

@@ -47,6 +47,18 @@ bool svm_msrpm_intercepts(const uint8_t *msrpm, uint32_t msr, bool write)
 	return msrpm[bit / 8] & (1u << (bit % 8));
 }
 
+void svm_msrpm_set(uint8_t *msrpm, uint32_t msr, bool write, bool intercept)
+{
+	long bit = bit_of(msr);
+	if (bit < 0)
+		return;
+	bit += write;
+	if (intercept)
+		msrpm[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	else
+		msrpm[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+}
+
 void svm_iopm_build(uint8_t *iopm)
 {
 	memset(iopm, 0xff, SVM_IOPM_SIZE);

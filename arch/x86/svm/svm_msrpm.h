@@ -11,6 +11,8 @@
 void svm_msrpm_build(uint8_t *msrpm);
 /* Does the map intercept this access? MSRs outside the three ranges always exit. */
 bool svm_msrpm_intercepts(const uint8_t *msrpm, uint32_t msr, bool write);
+/* Switch one direction of one MSR at run time; MSRs outside the map always exit. */
+void svm_msrpm_set(uint8_t *msrpm, uint32_t msr, bool write, bool intercept);
 /* Every port intercepted: the virtual platform emulates all I/O. */
 void svm_iopm_build(uint8_t *iopm);
 

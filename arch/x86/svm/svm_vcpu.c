@@ -118,6 +118,21 @@ void svm_read_mode(struct vcpu *v, struct guest_mode *m)
 	m->cs_bits = (m->efer & EFER_LMA) && l ? 64 : db ? 32 : 16;
 }
 
+void svm_set_intercept(struct vcpu *v, enum intercept_kind what, bool on)
+{
+	struct svm_vcpu *s = v->arch;
+	if (what == INTERCEPT_XFD_WRITE) {
+		/* The MSRPM is read from memory on every access: no clean bit covers it. */
+		svm_msrpm_set((uint8_t *)(uintptr_t)s->msrpm_pa, MSR_XFD, true, on);
+		return;
+	}
+	if (on)
+		s->vmcb->control.intercept_exc |= BIT(7);
+	else
+		s->vmcb->control.intercept_exc &= ~(uint32_t)BIT(7);
+	s->vmcb->control.clean &= ~SVM_CLEAN_INTERCEPTS;
+}
+
 int svm_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;

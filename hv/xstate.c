@@ -1,0 +1,146 @@
+/* Guest extended state glue between the core, the XSAVE allocator and the XFD state machine. */
+#include "arch/x86/msr_index.h"
+#include "hv/host_cpu.h"
+#include "hv/page_alloc.h"
+#include "hv/vcpu.h"
+#include "hv/xcr0_policy.h"
+#include "hv/xstate.h"
+
+#define XSTATE_HEAP_PAGES 64
+
+static struct xsave_layout host_layout;
+static struct xsave_heap heap;
+static bool ready;
+
+int xstate_host_init(void)
+{
+	if (xsave_layout_init(&host_layout, host_cpuid) || !host_layout.valid)
+		return -1; /* no XSAVE: guests get x87/SSE only, which FXSAVE-era CPUs keep live anyway */
+	if (xsave_alloc_init(&heap, &hv_pool, XSTATE_HEAP_PAGES))
+		return -1;
+	ready = true;
+	return 0;
+}
+
+void xstate_guest_init(struct vcpu *v)
+{
+	if (!ready)
+		return;
+	/* Dynamic features (AMX tile data) get room only when the guest first enables them. */
+	uint64_t initial = v->xcr0_allowed & ~XFEATURE_AMX;
+	if (xsave_area_create(&heap, &host_layout, 1, v->xcr0_allowed, initial, &v->xs.area) == XSAVE_OK)
+		v->xs.has_area = true;
+	else
+		vcpu_stop(v, "out of memory for its %u-feature XSAVE area", __builtin_popcountll(initial));
+}
+
+static uint64_t op_rdmsr(void *ctx, uint32_t msr)
+{
+	(void)ctx;
+	return host_rdmsr(msr);
+}
+
+static void op_wrmsr(void *ctx, uint32_t msr, uint64_t val)
+{
+	(void)ctx;
+	host_wrmsr(msr, val);
+}
+
+static void op_xfd_write_intercept(void *ctx, bool on)
+{
+	struct vcpu *v = ctx;
+	v->be->set_intercept(v, INTERCEPT_XFD_WRITE, on);
+}
+
+static void op_nm_intercept(void *ctx, bool on)
+{
+	struct vcpu *v = ctx;
+	v->be->set_intercept(v, INTERCEPT_NM, on);
+}
+
+static const struct xfd_ops xfd_ops = {
+	.rdmsr = op_rdmsr,
+	.wrmsr = op_wrmsr,
+	.set_xfd_write_intercept = op_xfd_write_intercept,
+	.set_nm_intercept = op_nm_intercept,
+};
+
+void xstate_guest_start(struct vcpu *v)
+{
+	if (!v->xs.has_area)
+		return;
+	xfd_cpu_init(&v->xs.xfd_cpu, &xfd_ops, v);
+	xfd_vcpu_init(&v->xs.xfd, &v->xs.xfd_cpu, &xfd_ops, v, host_layout.xfd, host_layout.xfd_mask,
+		      v->xcr0_allowed);
+	/* XRSTOR of an image whose XSTATE_BV is 0 puts every requested component in its
+	 * init state (SDM vol. 1 13.8.1); XFD must be clear or armed components #NM. */
+	xfd_load_host(&v->xs.xfd);
+	xsave_area_init_image(&v->xs.area);
+	host_xsetbv(0, v->xs.area.mask);
+	host_xrstor(v->xs.area.buf, v->xs.area.mask);
+	host_xsetbv(0, XFEATURE_X87); /* XCR0's power-on value: the guest enables the rest */
+	v->xcr0 = XFEATURE_X87;
+	xfd_load_guest(&v->xs.xfd);
+}
+
+int xstate_xsetbv(struct vcpu *v, uint64_t val)
+{
+	if (!v->xs.has_area || !(val & ~v->xs.area.requested))
+		return 0;
+	int rc = xsave_area_grow(&heap, &v->xs.area, val | v->xs.area.requested);
+	if (rc == XSAVE_OK)
+		return 0;
+	vcpu_stop(v, "XSETBV 0x%llx: %s growing its XSAVE area", (unsigned long long)val,
+		  rc == XSAVE_ENOMEM ? "out of memory" : "internal error");
+	return -1;
+}
+
+void xstate_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_value *r)
+{
+	if (leaf != 0xd || !ready || subleaf > 1)
+		return;
+	/* The guest's XCR0 is live in the CPU (XSETBV may not even exit, as under QEMU TCG). */
+	uint64_t xcr0 = host_xgetbv0();
+	if (subleaf == 0) {
+		r->ebx = xsave_std_size(&host_layout, xcr0);
+		r->ecx = xsave_std_size(&host_layout, v->xcr0_allowed);
+	} else {
+		if (r->eax & BIT(3)) /* XSAVES: size for XCR0 | IA32_XSS (always 0 for guests) */
+			r->ebx = xsave_compacted_size(&host_layout, xcr0);
+		if (v->xs.xfd.enabled)
+			r->eax |= CPUID_D1_EAX_XFD;
+	}
+}
+
+/*
+ * The guest's XFD and XFD_ERR stay in the hardware while it runs; nothing on the
+ * hot exit path touches them. Only these slow-path events change them, so each
+ * puts the guest's values back right away (a compare against the per-CPU cache
+ * when nothing changed) instead of checking on every VM entry.
+ */
+int xstate_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	if (!v->xs.xfd.enabled)
+		return -1;
+	int rc = msr == MSR_XFD ? xfd_rdmsr_xfd(&v->xs.xfd, val) : xfd_rdmsr_xfd_err(&v->xs.xfd, val);
+	xfd_load_guest(&v->xs.xfd);
+	return rc;
+}
+
+int xstate_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	if (!v->xs.xfd.enabled)
+		return -1;
+	int rc = msr == MSR_XFD ? xfd_wrmsr_xfd(&v->xs.xfd, val) : xfd_wrmsr_xfd_err(&v->xs.xfd, val);
+	xfd_load_guest(&v->xs.xfd);
+	return rc;
+}
+
+bool xstate_nm_exit(struct vcpu *v)
+{
+	if (!v->xs.xfd.enabled)
+		return false;
+	xfd_on_nm_exit(&v->xs.xfd);
+	xfd_load_guest(&v->xs.xfd);
+	return true;
+}
