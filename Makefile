@@ -40,7 +40,7 @@ HOST_BIN := $(BUILD)/host/unit
 GUESTS := selftest misbehave bench xstate
 GUEST_ELF := $(GUESTS:%=$(BUILD)/guest/%.elf)
 
-.PHONY: all run test unit emu-test bench clean deps
+.PHONY: all run test unit emu-test bench clean deps msr-doc
 all: $(BUILD)/hv.efi $(BUILD)/hv.img
 
 deps:
@@ -121,6 +121,11 @@ test:
 	@scripts/deps.sh all
 	$(MAKE) all
 	tests/run_tests.sh
+
+# docs/msr-policy.md is generated from the MSR policy table (a unit test checks it is current).
+msr-doc: $(HOST_BIN)
+	@mkdir -p docs
+	$(HOST_BIN) --msr-doc > docs/msr-policy.md
 
 # Exit-path benchmark: a separate build with exit accounting (HV_BENCH) in build/bench/.
 bench:

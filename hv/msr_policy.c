@@ -8,24 +8,91 @@
 #define E MSR_EMULATED
 #define D MSR_DENY
 
-/* Sorted by index. Every MSR here is either architectural on both vendors or harmless to emulate. */
+#define MSR_UMWAIT_CONTROL 0xe1
+#define MSR_PMC0 0xc1
+#define MSR_PMC7 0xc8
+#define MSR_BIOS_UPDT_TRIG 0x79
+#define MSR_SMBASE 0x9e
+#define MSR_PERFEVTSEL0 0x186
+#define MSR_PERFEVTSEL7 0x18d
+#define MSR_SMRR_PHYSBASE 0x1f2
+#define MSR_SMRR_PHYSMASK 0x1f3
+#define MSR_FIXED_CTR_CTRL 0x38d
+#define MSR_PERF_GLOBAL_OVF_CTRL 0x390
+#define MSR_VMX_LAST 0x493
+#define MSR_AMD_PERF_CTL0 0xc0010000
+#define MSR_AMD_PERF_CTR3 0xc0010007
+#define MSR_AMD_SMM_ADDR 0xc0010112
+#define MSR_AMD_SMM_MASK 0xc0010113
+
+#define VMLOAD_LIVE "loaded once by VMLOAD, then live"
+#define VMX_LIVE "not switched: live in the CPU"
+#define EMUL "intercepted, emulated"
+#define DENY "intercepted, #GP"
+
+/* Sorted by index; no two ranges overlap (tested). Anything not listed is denied. */
 const struct msr_rule msr_rules[] = {
-	{ MSR_TSC, MSR_TSC, P, F, "TSC", "reads run natively with the TSC offset applied; a write moves the guest's offset" },
-	{ MSR_PLATFORM_ID, MSR_PLATFORM_ID, E, E, "PLATFORM_ID", "reads 0; no microcode loading in guests" },
-	{ MSR_APIC_BASE, MSR_APIC_BASE, E, E, "APIC_BASE", "fixed xAPIC at 0xFEE00000, BSP; changes refused" },
-	{ MSR_BIOS_SIGN_ID, MSR_BIOS_SIGN_ID, E, E, "BIOS_SIGN_ID", "microcode revision reads 0, writes ignored" },
-	{ MSR_MTRR_CAP, MSR_MTRR_CAP, E, D, "MTRRCAP", "no variable or fixed MTRRs: guest memory is write-back through NPT/EPT" },
-	{ MSR_SYSENTER_CS, MSR_SYSENTER_EIP, P, P, "SYSENTER_CS/ESP/EIP", "guest-owned; VMCB/VMCS guest state, unused by the hypervisor" },
-	{ MSR_MCG_CAP, MSR_MCG_STATUS, E, D, "MCG_CAP/MCG_STATUS", "no machine-check banks exposed" },
-	{ MSR_MISC_ENABLE, MSR_MISC_ENABLE, E, E, "MISC_ENABLE", "fast strings on, BTS/PEBS unavailable; writes kept per guest" },
-	{ MSR_XFD, MSR_XFD_ERR, E, E, "XFD/XFD_ERR", "XFD scheme (hv/xstate.c): XFD writes validated until the first non-zero one, then passed through; XFD_ERR captured at #NM; #GP without XFD" },
-	{ MSR_DEBUGCTL, MSR_DEBUGCTL, E, E, "DEBUGCTL", "reads 0; only 0 may be written (no LBR/BTF virtualization yet)" },
-	{ MSR_PAT, MSR_PAT, F, F, "PAT", "SVM G_PAT / VMX guest IA32_PAT field; invalid types get #GP" },
-	{ MSR_MTRR_DEF_TYPE, MSR_MTRR_DEF_TYPE, E, E, "MTRR_DEF_TYPE", "kept per guest, has no effect" },
-	{ MSR_EFER, MSR_EFER, F, F, "EFER", "VMCB/VMCS guest EFER; SVME hidden, reserved bits #GP" },
-	{ MSR_STAR, MSR_SFMASK, P, P, "STAR/LSTAR/CSTAR/SFMASK", "guest-owned: loaded by VMLOAD (SVM) or left live (VMX); unused by the hypervisor" },
-	{ MSR_FS_BASE, MSR_KERNEL_GS_BASE, P, P, "FS/GS/KERNEL_GS_BASE", "guest-owned; segment state in the VMCB/VMCS or left live" },
-	{ MSR_TSC_AUX, MSR_TSC_AUX, P, P, "TSC_AUX", "guest-owned; the hypervisor never executes RDTSCP/RDPID" },
+	{ MSR_TSC, MSR_TSC, P, F, "TSC", "TSC_OFFSET (VMCB)", "TSC offset (VMCS)",
+	  "reads run natively with the offset applied; a write moves the guest's offset" },
+	{ MSR_PLATFORM_ID, MSR_PLATFORM_ID, E, D, "PLATFORM_ID", EMUL, EMUL, "reads 0; read-only" },
+	{ MSR_APIC_BASE, MSR_APIC_BASE, E, E, "APIC_BASE", EMUL, EMUL,
+	  "fixed xAPIC at 0xFEE00000, BSP; any change #GP" },
+	{ MSR_FEATURE_CONTROL, MSR_FEATURE_CONTROL, D, D, "FEATURE_CONTROL", DENY, DENY,
+	  "VMX/SMX enabling belongs to the hypervisor" },
+	{ MSR_BIOS_UPDT_TRIG, MSR_BIOS_UPDT_TRIG, D, D, "BIOS_UPDT_TRIG", DENY, DENY,
+	  "microcode updates would change the CPU under every guest" },
+	{ MSR_BIOS_SIGN_ID, MSR_BIOS_SIGN_ID, E, E, "BIOS_SIGN_ID", EMUL, EMUL,
+	  "microcode revision reads 0, writes ignored" },
+	{ MSR_SMBASE, MSR_SMBASE, D, D, "SMBASE", DENY, DENY, "SMM belongs to the firmware" },
+	{ MSR_PMC0, MSR_PMC7, E, E, "PMC0-7", EMUL, EMUL,
+	  "no virtual PMU (CPUID 0xA is zero): counters read 0, writes dropped" },
+	{ MSR_UMWAIT_CONTROL, MSR_UMWAIT_CONTROL, E, E, "UMWAIT_CONTROL", EMUL, EMUL,
+	  "kept per guest and never loaded into the hardware: its effect is not architecturally "
+	  "visible and a guest must not set the core's power policy (seed 003)" },
+	{ MSR_MTRR_CAP, MSR_MTRR_CAP, E, D, "MTRRCAP", EMUL, EMUL,
+	  "no variable or fixed MTRRs: guest memory is write-back through NPT/EPT" },
+	{ MSR_SYSENTER_CS, MSR_SYSENTER_EIP, P, P, "SYSENTER_CS/ESP/EIP", VMLOAD_LIVE,
+	  "guest-state fields (VMCS)", "guest-owned; the hypervisor never executes SYSENTER" },
+	{ MSR_MCG_CAP, MSR_MCG_STATUS, E, D, "MCG_CAP/MCG_STATUS", EMUL, EMUL,
+	  "no machine-check banks exposed" },
+	{ MSR_PERFEVTSEL0, MSR_PERFEVTSEL7, E, E, "PERFEVTSEL0-7", EMUL, EMUL,
+	  "no virtual PMU: read 0, writes dropped" },
+	{ MSR_MISC_ENABLE, MSR_MISC_ENABLE, E, E, "MISC_ENABLE", EMUL, EMUL,
+	  "fast strings on, BTS/PEBS unavailable; only fast strings and the CPUID limit change" },
+	{ MSR_XFD, MSR_XFD_ERR, E, E, "XFD/XFD_ERR", "intercepted; XFD writes passed through once used",
+	  "intercepted; XFD writes passed through once used",
+	  "XFD scheme (hv/xstate.c): XFD validated until its first non-zero write, then passthrough "
+	  "with #NM intercepted so XFD_ERR is captured; #GP on CPUs without XFD" },
+	{ MSR_DEBUGCTL, MSR_DEBUGCTL, E, E, "DEBUGCTL", EMUL, EMUL,
+	  "reads 0; only 0 may be written (no LBR/BTF virtualization yet)" },
+	{ MSR_SMRR_PHYSBASE, MSR_SMRR_PHYSMASK, D, D, "SMRR_PHYSBASE/MASK", DENY, DENY,
+	  "SMM belongs to the firmware" },
+	{ MSR_PAT, MSR_PAT, F, F, "PAT", "G_PAT (VMCB)", "guest IA32_PAT, entry/exit load controls",
+	  "invalid memory types #GP" },
+	{ MSR_MTRR_DEF_TYPE, MSR_MTRR_DEF_TYPE, E, E, "MTRR_DEF_TYPE", EMUL, EMUL,
+	  "kept per guest, has no effect" },
+	{ MSR_FIXED_CTR_CTRL, MSR_PERF_GLOBAL_OVF_CTRL, E, E, "PERF_GLOBAL_* / FIXED_CTR_CTRL", EMUL,
+	  EMUL, "no virtual PMU: read 0, writes dropped. With a PMU, PERF_GLOBAL_CTRL would use the "
+	  "dedicated VMCS field, or the VMX autoload lists on CPUs without it" },
+	{ MSR_VMX_BASIC, MSR_VMX_LAST, D, D, "VMX capability MSRs", DENY, DENY,
+	  "VMX is hidden from guests" },
+	{ MSR_EFER, MSR_EFER, F, F, "EFER", "EFER (VMCB); SVME forced on, hidden",
+	  "guest IA32_EFER, entry/exit load controls; IA-32e entry control follows LMA",
+	  "reserved bits and LME changes with paging on #GP" },
+	{ MSR_STAR, MSR_SFMASK, P, P, "STAR/LSTAR/CSTAR/SFMASK", VMLOAD_LIVE, VMX_LIVE,
+	  "guest-owned; the hypervisor never executes SYSCALL" },
+	{ MSR_FS_BASE, MSR_GS_BASE, P, P, "FS_BASE/GS_BASE", VMLOAD_LIVE " (segment state)",
+	  "guest-state fields (VMCS)", "guest-owned; the hypervisor uses no FS/GS addressing" },
+	{ MSR_KERNEL_GS_BASE, MSR_KERNEL_GS_BASE, P, P, "KERNEL_GS_BASE", VMLOAD_LIVE, VMX_LIVE,
+	  "guest-owned; the hypervisor never executes SWAPGS" },
+	{ MSR_TSC_AUX, MSR_TSC_AUX, P, P, "TSC_AUX", "not switched: live in the CPU", VMX_LIVE,
+	  "guest-owned; the hypervisor never executes RDTSCP/RDPID" },
+	{ MSR_AMD_PERF_CTL0, MSR_AMD_PERF_CTR3, E, E, "AMD PERF_CTL0-3/PERF_CTR0-3", EMUL, EMUL,
+	  "no virtual PMU: read 0, writes dropped" },
+	{ MSR_AMD_SMM_ADDR, MSR_AMD_SMM_MASK, D, D, "SMM_ADDR/SMM_MASK", DENY, DENY,
+	  "SMM belongs to the firmware" },
+	{ MSR_VM_CR, MSR_VM_HSAVE_PA, D, D, "VM_CR/IGNNE/SMM_CTL/VM_HSAVE_PA", DENY, DENY,
+	  "SVM control belongs to the hypervisor; SVM is hidden from guests" },
 };
 const size_t msr_rule_count = ARRAY_SIZE(msr_rules);
 
@@ -66,6 +133,15 @@ const char *msr_handling_name(enum msr_handling h)
 /* Bits a guest may change: fast strings and the CPUID max-leaf limit. */
 #define MISC_ENABLE_WRITABLE (MISC_ENABLE_FAST_STRING | BIT(22))
 
+/* The performance-monitoring MSRs: with no virtual PMU they read 0 and drop writes. */
+static bool is_pmu(uint32_t msr)
+{
+	return (msr >= MSR_PMC0 && msr <= MSR_PMC7) ||
+	       (msr >= MSR_PERFEVTSEL0 && msr <= MSR_PERFEVTSEL7) ||
+	       (msr >= MSR_FIXED_CTR_CTRL && msr <= MSR_PERF_GLOBAL_OVF_CTRL) ||
+	       (msr >= MSR_AMD_PERF_CTL0 && msr <= MSR_AMD_PERF_CTR3);
+}
+
 int msr_emulate_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
@@ -81,6 +157,9 @@ int msr_emulate_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_MTRR_DEF_TYPE:
 		*val = v->msr_mtrr_def_type;
 		return 0;
+	case MSR_UMWAIT_CONTROL:
+		*val = v->msr_umwait_control;
+		return 0;
 	case MSR_PLATFORM_ID:
 	case MSR_BIOS_SIGN_ID:
 	case MSR_MTRR_CAP:
@@ -90,7 +169,8 @@ int msr_emulate_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		*val = 0;
 		return 0;
 	default:
-		return -1;
+		*val = 0;
+		return is_pmu(msr) ? 0 : -1;
 	}
 }
 
@@ -115,12 +195,19 @@ int msr_emulate_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		v->msr_mtrr_def_type = val;
 		return 0;
 	}
+	case MSR_UMWAIT_CONTROL:
+		/* Bit 0 disables C0.2, bits 31:2 the TSC-quanta limit; bit 1 and 63:32 reserved
+		 * (SDM vol. 4, IA32_UMWAIT_CONTROL). Never written to the hardware. */
+		if (val & ~0xfffffffdull)
+			return -1;
+		v->msr_umwait_control = val;
+		return 0;
 	case MSR_BIOS_SIGN_ID:
 		return 0;
 	case MSR_DEBUGCTL:
 		return val ? -1 : 0;
 	default:
-		return -1;
+		return is_pmu(msr) ? 0 : -1;
 	}
 }
 
@@ -129,4 +216,5 @@ void msr_emulate_reset(struct vcpu *v)
 {
 	v->msr_misc_enable = MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL;
 	v->msr_mtrr_def_type = 0;
+	v->msr_umwait_control = 0x186a0; /* power-on value: 100,000 TSC quanta, C0.2 allowed */
 }

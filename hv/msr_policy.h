@@ -19,6 +19,8 @@ struct msr_rule {
 	uint32_t first, last; /* inclusive range */
 	uint8_t read, write;  /* enum msr_handling for each direction */
 	const char *name;
+	const char *svm;      /* the mechanism on AMD SVM (documentation) */
+	const char *vmx;      /* the mechanism on Intel VMX (documentation) */
 	const char *why;
 };
 
@@ -35,5 +37,9 @@ struct vcpu;
 int msr_emulate_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int msr_emulate_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void msr_emulate_reset(struct vcpu *v);
+
+/* The table as a Markdown document (docs/msr-policy.md is this output): the bytes it
+ * would need, like snprintf. */
+size_t msr_policy_markdown(char *buf, size_t size);
 
 #endif

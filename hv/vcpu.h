@@ -41,7 +41,7 @@ struct vcpu {
 	struct vuart uart;
 	uint8_t *ports_seen;    /* 65536-bit map: unknown ports are logged once */
 	uint64_t tsc_offset;
-	uint64_t msr_misc_enable, msr_mtrr_def_type; /* emulated MSRs (msr_policy.c) */
+	uint64_t msr_misc_enable, msr_mtrr_def_type, msr_umwait_control; /* emulated (msr_policy.c) */
 	uint64_t xcr0_allowed, xcr0; /* XSETBV policy and the guest's current XCR0 */
 	struct xstate_guest xs;      /* XSAVE area and XFD state (hv/xstate.c) */
 	uint64_t exits[EXIT_KIND_COUNT];

@@ -31,7 +31,8 @@ void xstate_guest_init(struct vcpu *v)
 	if (xsave_area_create(&heap, &host_layout, 1, v->xcr0_allowed, initial, &v->xs.area) == XSAVE_OK)
 		v->xs.has_area = true;
 	else
-		vcpu_stop(v, "out of memory for its %u-feature XSAVE area", __builtin_popcountll(initial));
+		vcpu_stop(v, "out of memory for its XSAVE area (features 0x%llx)",
+			  (unsigned long long)initial);
 }
 
 static uint64_t op_rdmsr(void *ctx, uint32_t msr)

@@ -18,9 +18,21 @@ void test_fail(const char *file, int line, const char *expr)
 	current_failed = 1;
 }
 
+#include <stdlib.h>
+#include "hv/msr_policy.h"
+
 int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0;
+	if (argc > 1 && !strcmp(argv[1], "--msr-doc")) {
+		/* make msr-doc: print docs/msr-policy.md from the table. */
+		size_t n = msr_policy_markdown(NULL, 0) + 1;
+		char *doc = malloc(n);
+		msr_policy_markdown(doc, n);
+		fputs(doc, stdout);
+		free(doc);
+		return 0;
+	}
 	for (struct test_case *tc = head; tc; tc = tc->next) {
 		if (argc > 1 && !strstr(tc->name, argv[1]))
 			continue;
