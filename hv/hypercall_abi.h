@@ -10,7 +10,7 @@
 #define HC_EXIT_COSTS 1    /* RBX = guest-physical address of a struct hc_exit_costs, RCX = exit kind:
 			      fills it and returns 0 */
 #define HC_BENCH_FLOOR 2   /* RBX = count, RCX = instruction length (1-15): the next RBX exits bypass
-			      the core entirely (the do-nothing stub: save/restore GPRs, advance RIP) */
+			      the core entirely (a do-nothing exit: save/restore GPRs, advance RIP) */
 #define HC_UNKNOWN (~0ull) /* what any other function (or a non-bench build) returns */
 
 /* Exit kinds as numbered in HC_EXIT_COSTS (the order of enum exit_kind, hv/vm_exit.h). */

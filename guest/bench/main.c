@@ -4,7 +4,7 @@
  * hypervisor what it executed per exit (HC_EXIT_COSTS), and prints
  *   bench: KIND TICKS instr/exit msr=N xsave=N vmsave=N vmload=N vmwrite=N ratio=R
  * where R is TICKS over the floor: the same CPUID loop through the do-nothing
- * exit stub (HC_BENCH_FLOOR). Meaningful only when the TSC counts instructions
+ * exit handler (HC_BENCH_FLOOR). Meaningful only when the TSC counts instructions
  * (QEMU -icount shift=0, Bochs).
  */
 #include "cpu.h"
@@ -90,7 +90,7 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 
 	set_floor(ROUNDS, 2);
 	floor_ticks = per_exit(loop_cpuid(ROUNDS), loop_cpuid_empty(ROUNDS), ROUNDS);
-	printf("bench: floor %u instr/exit (do-nothing stub: save/restore GPRs, advance RIP, resume)\n",
+	printf("bench: floor %u instr/exit (do-nothing exit: save/restore GPRs, advance RIP, resume)\n",
 	       floor_ticks);
 
 	report("cpuid", per_exit(loop_cpuid(ROUNDS), loop_cpuid_empty(ROUNDS), ROUNDS), HC_KIND_CPUID);

@@ -1,4 +1,4 @@
-; One entry stub per CPU exception vector (0-31). Each pushes a uniform frame
+; One entry routine per CPU exception vector (0-31). Each pushes a uniform frame
 ; (see struct trap_frame in trap.h) and calls the C dispatcher, which may edit
 ; the saved registers (e.g. EIP for an exception fixup) before we IRET.
 

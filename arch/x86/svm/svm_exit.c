@@ -92,7 +92,7 @@ static inline int exit_fast(struct vcpu *v, struct vmcb *vmcb, const bool nrip)
 {
 	vmcb->control.event_inj = 0; /* an event injected at the last VMRUN has been delivered */
 #ifdef HV_BENCH
-	if (v->floor_left) { /* the do-nothing stub the benchmark compares against */
+	if (v->floor_left) { /* the do-nothing exit the benchmark compares against */
 		v->floor_left--;
 		vmcb->save.rip += v->floor_len;
 		return 0;
