@@ -1,10 +1,6 @@
 /*
- * hv/xfd_state.c against the XFD hardware model (tests/host/xfd_model.c).
- * The harness below does what the SVM/VMX backends will do: guest MSR accesses
- * exit only when intercepted, an intercepted #NM calls xfd_on_nm_exit first and
- * is reflected, every VM entry is preceded by xfd_load_guest, every hypervisor
- * XSAVE/XRSTOR of guest state by xfd_load_host. XFD reads are never
- * intercepted (the hardware holds the guest's value whenever it runs).
+ * hv/xfd_state.c against the XFD hardware model (tests/host/xfd_model.c), with
+ * the guest run as the backends will run it (tests/host/xfd_guest_env.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,116 +8,26 @@
 #include "hv/xcr0_policy.h"
 #include "hv/xsave_alloc.h"
 #include "tests/host/harness.h"
+#include "tests/host/xfd_guest_env.h"
 #include "tests/host/xfd_model.h"
+#include "tests/host/xsave_test_env.h"
 
-#define TILE XFEATURE_TILEDATA
-#define TCFG XFEATURE_TILECFG
-#define GUEST_XCR0 0x602e7ull
-
-struct env {
-	struct xsave_layout l;
-	struct xfd_model m;
-	struct xfd_cpu cpu;
-	struct xfd_vcpu x;
-	bool virt;    /* false: the same guest on bare metal (the reference) */
-	int exits;
-	int injected; /* #NMs reflected by the hypervisor */
-};
-
-static void enter(struct env *e)
-{
-	xfd_load_guest(&e->x);
-	xm_vmentry(&e->m);
-}
-
-static void vmexit(struct env *e)
-{
-	xm_vmexit(&e->m);
-	e->exits++;
-}
-
-static void env_init(struct env *e, cpuid_source_fn src, uint64_t permitted, enum xm_err_rule r,
-		     bool virt)
-{
-	memset(e, 0, sizeof(*e));
-	xsave_layout_init(&e->l, src);
-	xm_init(&e->m, &e->l, permitted & GUEST_XCR0, r);
-	e->virt = virt;
-	if (!virt) {
-		e->m.guest_mode = true;
-		return;
-	}
-	if (e->l.xfd)
-		xfd_cpu_init(&e->cpu, &xm_ops, &e->m);
-	xfd_vcpu_init(&e->x, &e->cpu, &xm_ops, &e->m, e->l.xfd, e->l.xfd_mask, permitted);
-	enter(e);
-}
-
-/* Guest WRMSR / RDMSR: -1 means the guest got #GP. */
-static int g_wrmsr(struct env *e, uint32_t msr, uint64_t val)
-{
-	if (!e->virt || (msr == MSR_XFD && !e->m.xfd_write_intercept))
-		return xm_wrmsr(&e->m, msr, val) == XM_NONE ? 0 : -1;
-	vmexit(e);
-	int rc = msr == MSR_XFD ? xfd_wrmsr_xfd(&e->x, val) : xfd_wrmsr_xfd_err(&e->x, val);
-	enter(e);
-	return rc == XFD_OK ? 0 : -1;
-}
-
-static uint64_t g_rdmsr(struct env *e, uint32_t msr)
-{
-	uint64_t val = ~0ull;
-	if (!e->virt || msr == MSR_XFD)
-		return xm_rdmsr(&e->m, msr);
-	vmexit(e);
-	CHECK_EQ(xfd_rdmsr_xfd_err(&e->x, &val), XFD_OK);
-	enter(e);
-	return val;
-}
-
-/* The guest runs an instruction needing `need`. An intercepted #NM is handled as the
- * backends will: capture first, reflect, re-enter. XM_NM_GUEST: its handler runs. */
-static enum xm_fault g_use(struct env *e, uint64_t need, uint64_t val)
-{
-	enum xm_fault f = xm_use(&e->m, need, val);
-	if (f != XM_NM_EXIT)
-		return f;
-	e->exits++;
-	xfd_on_nm_exit(&e->x);
-	e->injected++;
-	e->m.guest_nm++;
-	enter(e);
-	return XM_NM_GUEST;
-}
-
-/* An exit that has nothing to do with XFD (interrupt, I/O, nested page fault ...). */
-static void g_other_exit(struct env *e)
-{
-	vmexit(e);
-	enter(e);
-}
-
+/* One XSAVE area on a pool of its own. */
 struct area_env {
-	void *mem;
-	struct page_pool pool;
-	struct xsave_heap heap;
+	struct pool_env p;
 	struct xsave_area a;
 };
 
 static int area_init(struct area_env *ae, const struct xsave_layout *l, uint64_t mask)
 {
-	size_t size = 9 * PAGE_SIZE;
-	ae->mem = aligned_alloc(PAGE_SIZE, size);
-	if (!ae->mem || page_pool_init(&ae->pool, (uint64_t)(uintptr_t)ae->mem, size) ||
-	    xsave_alloc_init(&ae->heap, &ae->pool, 8))
+	if (pool_env_init(&ae->p, 8, 8))
 		return -1;
-	return xsave_area_create(&ae->heap, l, 1, mask, mask, &ae->a);
+	return xsave_area_create(&ae->p.heap, l, 1, mask, mask, &ae->a);
 }
 
 static void area_free(struct area_env *ae)
 {
-	xsave_alloc_destroy(&ae->heap);
-	free(ae->mem);
+	pool_env_free(&ae->p);
 }
 
 TEST(xfd_first_nonzero_write_switches_to_passthrough)

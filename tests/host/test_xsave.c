@@ -5,6 +5,7 @@
 #include "hv/xsave_alloc.h"
 #include "tests/host/harness.h"
 #include "tests/host/xfd_model.h"
+#include "tests/host/xsave_test_env.h"
 
 /* (0xD,0).EBX and (0xD,1).EBX hold 576, the size for the boot-time XCR0 = 3: any code
  * that took them for the permitted set's size would fail these tests. */
@@ -54,46 +55,6 @@ SOURCE(src_no_xsave, no_xsave)
 SOURCE(src_zero_size, zero_size)
 SOURCE(src_past_ecx, past_ecx)
 
-struct pool_env {
-	void *mem;
-	struct page_pool pool;
-	struct xsave_heap heap;
-};
-
-/* A page pool of `pages` allocatable pages, and a heap taking heap_pages of them. */
-static int env_init(struct pool_env *e, uint64_t pages, uint64_t heap_pages)
-{
-	size_t size = (pages + 1) * PAGE_SIZE; /* + the pool's bitmap page */
-	e->mem = aligned_alloc(PAGE_SIZE, size);
-	if (!e->mem || page_pool_init(&e->pool, (uint64_t)(uintptr_t)e->mem, size))
-		return -1;
-	return xsave_alloc_init(&e->heap, &e->pool, heap_pages);
-}
-
-static void env_free(struct pool_env *e)
-{
-	xsave_alloc_destroy(&e->heap);
-	free(e->mem);
-}
-
-static void fill(const struct xsave_area *a, unsigned i, uint8_t pattern)
-{
-	uint8_t *p = xsave_area_component(a, i);
-	if (p)
-		memset(p, pattern, a->layouts[0].comp[i].size);
-}
-
-static bool all_bytes(const void *p, uint8_t v, size_t n)
-{
-	const uint8_t *b = p;
-	if (!b)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (b[i] != v)
-			return false;
-	return true;
-}
-
 TEST(xsave_layout_qemu_tcg_standard)
 {
 	struct xsave_layout l;
@@ -109,7 +70,7 @@ TEST(xsave_layout_qemu_tcg_standard)
 	CHECK_EQ(xsave_offset(&l, false, 0x7, 9), 2688); /* standard offsets ignore the mask */
 
 	struct pool_env e;
-	REQUIRE(env_init(&e, 16, 4) == 0);
+	REQUIRE(pool_env_init(&e, 16, 4) == 0);
 	struct xsave_area a;
 	REQUIRE(xsave_area_create(&e.heap, &l, 1, 0x21f, 0x21f, &a) == XSAVE_OK);
 	CHECK(!a.compacted);
@@ -126,7 +87,7 @@ TEST(xsave_layout_qemu_tcg_standard)
 	CHECK(xsave_area_component(&a, 5) == NULL); /* no AVX-512 here */
 	xsave_area_destroy(&e.heap, &a);
 	CHECK_EQ(e.heap.bytes_in_use, 0);
-	env_free(&e);
+	pool_env_free(&e);
 }
 
 TEST(xsave_layout_bochs_skylake_x_compacted)
@@ -145,7 +106,7 @@ TEST(xsave_layout_bochs_skylake_x_compacted)
 	CHECK_EQ(xsave_compacted_size(&l, 0x7), 832);
 
 	struct pool_env e;
-	REQUIRE(env_init(&e, 16, 4) == 0);
+	REQUIRE(pool_env_init(&e, 16, 4) == 0);
 	struct xsave_area a;
 	REQUIRE(xsave_area_create(&e.heap, &l, 1, 0xe7, 0xe7, &a) == XSAVE_OK);
 	CHECK(a.compacted);
@@ -154,7 +115,7 @@ TEST(xsave_layout_bochs_skylake_x_compacted)
 	CHECK_EQ(xsave_area_header(&a)->xstate_bv, 0);
 	CHECK((uint8_t *)xsave_area_component(&a, 7) == (uint8_t *)a.buf + 1408);
 	xsave_area_destroy(&e.heap, &a);
-	env_free(&e);
+	pool_env_free(&e);
 }
 
 TEST(xsave_layout_spr_amx_sizes)
@@ -180,7 +141,7 @@ TEST(xsave_layout_spr_amx_sizes)
 	struct xsave_layout std = l;
 	std.xsavec = std.xsaves = false;
 	struct pool_env e;
-	REQUIRE(env_init(&e, 32, 4) == 0);
+	REQUIRE(pool_env_init(&e, 32, 4) == 0);
 	struct xsave_area a, b;
 	REQUIRE(xsave_area_create(&e.heap, &l, 1, 0x602e7, 0x602e7, &a) == XSAVE_OK);
 	REQUIRE(xsave_area_create(&e.heap, &std, 1, 0x602e7, 0x602e7, &b) == XSAVE_OK);
@@ -193,7 +154,7 @@ TEST(xsave_layout_spr_amx_sizes)
 	CHECK_EQ(xsave_area_create(&e.heap, &std, 1, 0x602e7 | BIT(8), 0x7, &c), XSAVE_EINVAL);
 	xsave_area_destroy(&e.heap, &a);
 	xsave_area_destroy(&e.heap, &b);
-	env_free(&e);
+	pool_env_free(&e);
 }
 
 TEST(xsave_layout_rejects_inconsistent_cpuid)
@@ -204,16 +165,16 @@ TEST(xsave_layout_rejects_inconsistent_cpuid)
 	CHECK_EQ(xsave_layout_init(&l, src_zero_size), -1);
 	CHECK_EQ(xsave_layout_init(&l, src_past_ecx), -1); /* AVX ends past (0xD,0).ECX */
 	struct pool_env e;
-	REQUIRE(env_init(&e, 4, 1) == 0);
+	REQUIRE(pool_env_init(&e, 4, 1) == 0);
 	struct xsave_area a;
 	CHECK_EQ(xsave_area_create(&e.heap, &l, 1, 0x7, 0x7, &a), XSAVE_EINVAL);
-	env_free(&e);
+	pool_env_free(&e);
 }
 
 TEST(xsave_heap_alignment_reuse_and_chunks)
 {
 	struct pool_env e;
-	REQUIRE(env_init(&e, 16, 1) == 0);
+	REQUIRE(pool_env_init(&e, 16, 1) == 0);
 	CHECK_EQ(e.pool.free_pages, 15);
 	uint8_t *a = xsave_heap_alloc(&e.heap, 100);
 	uint8_t *b = xsave_heap_alloc(&e.heap, 64);
@@ -242,7 +203,7 @@ TEST(xsave_grow_spr_amx_copies_state_and_frees_old_block)
 	struct xsave_layout l;
 	REQUIRE(xsave_layout_init(&l, xm_cpuid_spr) == 0);
 	struct pool_env e;
-	REQUIRE(env_init(&e, 32, 4) == 0);
+	REQUIRE(pool_env_init(&e, 32, 4) == 0);
 	struct xsave_area a;
 	REQUIRE(xsave_area_create(&e.heap, &l, 1, 0x602e7, 0x2e7, &a) == XSAVE_OK);
 	CHECK_EQ(a.size, 2440);
@@ -250,11 +211,11 @@ TEST(xsave_grow_spr_amx_copies_state_and_frees_old_block)
 	/* A saved image as XSAVEC would leave it: every component in use but AVX. */
 	xsave_area_legacy(&a)->xmm[15][3] = 0x5a;
 	xsave_area_legacy(&a)->fcw = 0x27f;
-	fill(&a, 2, 0x22); /* AVX not in use: its bytes are stale and need not move */
-	fill(&a, 5, 0x55);
-	fill(&a, 6, 0x66);
-	fill(&a, 7, 0x77);
-	fill(&a, 9, 0x99);
+	fill_component(&a, 2, 0x22); /* AVX not in use: its bytes are stale and need not move */
+	fill_component(&a, 5, 0x55);
+	fill_component(&a, 6, 0x66);
+	fill_component(&a, 7, 0x77);
+	fill_component(&a, 9, 0x99);
 	xsave_area_header(&a)->xstate_bv = 0x2e3;
 	void *old = a.buf;
 
@@ -284,7 +245,7 @@ TEST(xsave_grow_spr_amx_copies_state_and_frees_old_block)
 	CHECK_EQ(xsave_area_grow(&e.heap, &a, XFEATURE_TILEDATA), XSAVE_OK);
 	CHECK(a.buf == cur);
 	xsave_area_destroy(&e.heap, &a);
-	env_free(&e);
+	pool_env_free(&e);
 }
 
 TEST(xsave_grow_standard_format_keeps_offsets)
@@ -293,13 +254,13 @@ TEST(xsave_grow_standard_format_keeps_offsets)
 	REQUIRE(xsave_layout_init(&l, xm_cpuid_spr) == 0);
 	l.xsavec = l.xsaves = false;
 	struct pool_env e;
-	REQUIRE(env_init(&e, 32, 4) == 0);
+	REQUIRE(pool_env_init(&e, 32, 4) == 0);
 	struct xsave_area a;
 	REQUIRE(xsave_area_create(&e.heap, &l, 1, 0x602e7, 0x2e7, &a) == XSAVE_OK);
 	CHECK_EQ(a.size, 2696);
-	fill(&a, 2, 0x22);
-	fill(&a, 7, 0x77);
-	fill(&a, 9, 0x99);
+	fill_component(&a, 2, 0x22);
+	fill_component(&a, 7, 0x77);
+	fill_component(&a, 9, 0x99);
 	xsave_area_header(&a)->xstate_bv = 0x287;
 	REQUIRE(xsave_area_grow(&e.heap, &a, XFEATURE_AMX) == XSAVE_OK);
 	CHECK_EQ(a.size, 11008);
@@ -310,7 +271,7 @@ TEST(xsave_grow_standard_format_keeps_offsets)
 	CHECK(all_bytes((uint8_t *)a.buf + 2688, 0x99, 8));
 	CHECK(all_bytes((uint8_t *)a.buf + 2816, 0, 8192));
 	xsave_area_destroy(&e.heap, &a);
-	env_free(&e);
+	pool_env_free(&e);
 }
 
 TEST(xsave_grow_compacted_moves_later_components)
@@ -319,13 +280,13 @@ TEST(xsave_grow_compacted_moves_later_components)
 	struct xsave_layout l;
 	REQUIRE(xsave_layout_init(&l, xm_cpuid_spr) == 0);
 	struct pool_env e;
-	REQUIRE(env_init(&e, 32, 4) == 0);
+	REQUIRE(pool_env_init(&e, 32, 4) == 0);
 	struct xsave_area a;
 	REQUIRE(xsave_area_create(&e.heap, &l, 1, 0x602e7, 0x207, &a) == XSAVE_OK);
 	CHECK_EQ(a.size, 840);
 	CHECK((uint8_t *)xsave_area_component(&a, 9) == (uint8_t *)a.buf + 832);
-	fill(&a, 2, 0x22);
-	fill(&a, 9, 0x99);
+	fill_component(&a, 2, 0x22);
+	fill_component(&a, 9, 0x99);
 	xsave_area_header(&a)->xstate_bv = 0x207;
 	REQUIRE(xsave_area_grow(&e.heap, &a, XFEATURE_AVX512) == XSAVE_OK);
 	CHECK_EQ(a.size, 2440);
@@ -335,7 +296,7 @@ TEST(xsave_grow_compacted_moves_later_components)
 	CHECK(all_bytes((uint8_t *)a.buf + 832, 0, 1600)); /* AVX-512 region: init */
 	CHECK_EQ(xsave_area_header(&a)->xcomp_bv, XCOMP_BV_COMPACTED | 0x2e7);
 	xsave_area_destroy(&e.heap, &a);
-	env_free(&e);
+	pool_env_free(&e);
 }
 
 TEST(xsave_hybrid_area_sized_as_maximum)
@@ -347,7 +308,7 @@ TEST(xsave_hybrid_area_sized_as_maximum)
 	CHECK_EQ(xsave_compacted_size(&big, 0x2e7), 2440);
 	CHECK_EQ(xsave_compacted_size(&small, 0x2e7), 840); /* AVX-512 absent: PKRU at 832 */
 	struct pool_env e;
-	REQUIRE(env_init(&e, 32, 4) == 0);
+	REQUIRE(pool_env_init(&e, 32, 4) == 0);
 	/* A guest on a small core of a machine with big cores too: room for the big
 	 * cores' layout, header for what its own core has. */
 	struct xsave_layout kinds[2] = { small, big };
@@ -371,7 +332,7 @@ TEST(xsave_hybrid_area_sized_as_maximum)
 	CHECK(!a.compacted);
 	CHECK_EQ(a.size, 2696);
 	xsave_area_destroy(&e.heap, &a);
-	env_free(&e);
+	pool_env_free(&e);
 }
 
 TEST(xsave_grow_out_of_memory_leaves_area_intact)
@@ -379,10 +340,10 @@ TEST(xsave_grow_out_of_memory_leaves_area_intact)
 	struct xsave_layout l;
 	REQUIRE(xsave_layout_init(&l, xm_cpuid_spr) == 0);
 	struct pool_env e;
-	REQUIRE(env_init(&e, 2, 2) == 0); /* the heap holds the whole pool: 8 KiB */
+	REQUIRE(pool_env_init(&e, 2, 2) == 0); /* the heap holds the whole pool: 8 KiB */
 	struct xsave_area a;
 	REQUIRE(xsave_area_create(&e.heap, &l, 1, 0x602e7, 0x2e7, &a) == XSAVE_OK);
-	fill(&a, 7, 0x77);
+	fill_component(&a, 7, 0x77);
 	xsave_area_header(&a)->xstate_bv = 0x83;
 	struct xsave_area before = a;
 	uint8_t *snap = malloc(a.size);
@@ -397,7 +358,7 @@ TEST(xsave_grow_out_of_memory_leaves_area_intact)
 	/* Still a good area: it can be grown once memory is there (here: a bigger pool). */
 	free(snap);
 	xsave_area_destroy(&e.heap, &a);
-	env_free(&e);
+	pool_env_free(&e);
 }
 
 TEST(xsave_grow_rejects_unpermitted_and_corrupt_headers)
@@ -405,7 +366,7 @@ TEST(xsave_grow_rejects_unpermitted_and_corrupt_headers)
 	struct xsave_layout l;
 	REQUIRE(xsave_layout_init(&l, xm_cpuid_spr) == 0);
 	struct pool_env e;
-	REQUIRE(env_init(&e, 32, 4) == 0);
+	REQUIRE(pool_env_init(&e, 32, 4) == 0);
 	struct xsave_area a;
 	REQUIRE(xsave_area_create(&e.heap, &l, 1, 0x2e7, 0x7, &a) == XSAVE_OK);
 	CHECK_EQ(xsave_area_grow(&e.heap, &a, XFEATURE_AMX), XSAVE_EINVAL); /* not permitted */
@@ -420,5 +381,5 @@ TEST(xsave_grow_rejects_unpermitted_and_corrupt_headers)
 	xsave_area_init_image(&a);
 	CHECK_EQ(xsave_area_grow(&e.heap, &a, XFEATURE_PKRU), XSAVE_OK);
 	xsave_area_destroy(&e.heap, &a);
-	env_free(&e);
+	pool_env_free(&e);
 }

@@ -1,0 +1,204 @@
+/*
+ * hv.cfg values: numbers, sizes, CPU indices, paths, command lines, XCR0 bits.
+ * Each setter checks one key's value and stores it in the current section.
+ */
+#include "hv/config_values.h"
+#include "hv/lib.h"
+#include "hv/xcr0_policy.h"
+
+/* Leaves room for "-63", the longest suffix config_place gives a cpu = all copy. */
+#define ALL_NAME_MAX (HV_NAME_MAX - 1 - 3)
+
+const char *const config_finish_names[3] = { "poweroff", "halt", "reboot" };
+
+/* Returns the first character after the digits, or NULL for no digits or overflow. */
+static const char *parse_u64(const char *s, bool allow_hex, uint64_t *out)
+{
+	unsigned base = 10, d;
+	uint64_t v = 0;
+	if (allow_hex && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	const char *start = s;
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
+			d = (unsigned)((*s | 0x20) - 'a' + 10);
+		else
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return NULL;
+		v = v * base + d;
+	}
+	if (s == start)
+		return NULL;
+	*out = v;
+	return s;
+}
+
+int config_set_on_finish(struct config_parser *p, char *val)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(config_finish_names); i++) {
+		if (!strcmp(val, config_finish_names[i])) {
+			p->cfg->on_finish = (enum hv_on_finish)i;
+			return 0;
+		}
+	}
+	return config_fail(p, "bad on_finish '%s' (expected poweroff, halt or reboot)", val);
+}
+
+int config_set_cpu(struct config_parser *p, char *val)
+{
+	struct hv_guest_cfg *g = p->g;
+	/* Earlier guests are complete, so each has its cpu; a cpu = all one is alone. */
+	const struct hv_guest_cfg *first = p->cfg->nguests > 1 ? &p->cfg->guests[0] : NULL;
+
+	if (!strcmp(val, "all")) {
+		if (strlen(g->name) > ALL_NAME_MAX)
+			return config_fail(p, "guest name '%s' is too long for cpu = all (max %d chars)",
+					   g->name, ALL_NAME_MAX);
+		if (first && first->cpu == HV_CPU_ALL)
+			return config_fail(p, "only one guest may use cpu = all, and guest '%s' already does",
+					   first->name);
+		if (first)
+			return config_fail(p, "cpu = all conflicts with guest '%s' (cpu %u): a cpu = all guest must be the only guest",
+					   first->name, first->cpu);
+		g->cpu = HV_CPU_ALL;
+		return 0;
+	}
+
+	uint64_t v;
+	const char *end = parse_u64(val, false, &v);
+	if (!end || *end)
+		return config_fail(p, "bad cpu '%s' (expected a CPU index or 'all')", val);
+	if (v >= HV_CPU_ALL)
+		return config_fail(p, "cpu %s is out of range", val);
+	if (first && first->cpu == HV_CPU_ALL)
+		return config_fail(p, "cpu %u conflicts with guest '%s', which has cpu = all",
+				   (uint32_t)v, first->name);
+	for (uint32_t i = 0; i + 1 < p->cfg->nguests; i++)
+		if (p->cfg->guests[i].cpu == v)
+			return config_fail(p, "cpu %u is already used by guest '%s'", (uint32_t)v,
+					   p->cfg->guests[i].name);
+	g->cpu = (uint32_t)v;
+	return 0;
+}
+
+int config_set_memory(struct config_parser *p, char *val)
+{
+	uint64_t v;
+	unsigned shift = 0;
+	const char *end = parse_u64(val, false, &v);
+	if (end && *end) {
+		for (unsigned i = 0; i < 3; i++)
+			if ((*end | 0x20) == "kmg"[i])
+				shift = 10 * (i + 1);
+		if (!shift || end[1])
+			end = NULL;
+	}
+	if (!end)
+		return config_fail(p, "bad memory size '%s' (expected bytes or a number with K, M or G)",
+				   val);
+	/* The upper bound goes first so that the shift cannot overflow. */
+	if (v > (GIB(64) >> shift))
+		return config_fail(p, "memory '%s' is out of range (4 MiB..64 GiB)", val);
+	v <<= shift;
+	if (!IS_ALIGNED(v, MIB(2)))
+		return config_fail(p, "memory '%s' is not a multiple of 2 MiB", val);
+	if (v < MIB(4))
+		return config_fail(p, "memory '%s' is out of range (4 MiB..64 GiB)", val);
+	p->g->memory = v;
+	return 0;
+}
+
+/* what: "kernel" or "module", for messages. */
+static int copy_path(struct config_parser *p, const char *what, char *dst, const char *path,
+		     size_t len)
+{
+	if (!len)
+		return config_fail(p, "%s needs a path", what);
+	if (len >= HV_PATH_MAX)
+		return config_fail(p, "%s path too long (max %d chars)", what, HV_PATH_MAX - 1);
+	if (len == 8 && !strncmp(path, "builtin:", 8))
+		return config_fail(p, "%s 'builtin:' names no built-in image", what);
+	memcpy(dst, path, len);
+	dst[len] = 0;
+	return 0;
+}
+
+static int copy_cmdline(struct config_parser *p, const char *what, char *dst, const char *val)
+{
+	if (strlen(val) >= HV_CMDLINE_MAX)
+		return config_fail(p, "%s too long (max %d chars)", what, HV_CMDLINE_MAX - 1);
+	hv_strlcpy(dst, val, HV_CMDLINE_MAX);
+	return 0;
+}
+
+int config_set_kernel(struct config_parser *p, char *val)
+{
+	return copy_path(p, "kernel", p->g->kernel, val, strlen(val));
+}
+
+int config_set_cmdline(struct config_parser *p, char *val)
+{
+	return copy_cmdline(p, "cmdline", p->g->cmdline, val);
+}
+
+int config_add_module(struct config_parser *p, char *val)
+{
+	struct hv_guest_cfg *g = p->g;
+	if (g->nmodules >= HV_MAX_MODULES)
+		return config_fail(p, "too many modules in [guest %s] (max %d)", g->name,
+				   HV_MAX_MODULES);
+	struct hv_module_cfg *m = &g->modules[g->nmodules];
+	size_t plen = 0;
+	while (val[plen] && !config_is_blank(val[plen]))
+		plen++;
+	if (copy_path(p, "module", m->path, val, plen) < 0 ||
+	    copy_cmdline(p, "module cmdline", m->cmdline, config_trim(val + plen)) < 0)
+		return -1;
+	g->nmodules++;
+	return 0;
+}
+
+/*
+ * For the message only: which rule an invalid XCR0 breaks. xcr0_valid() alone
+ * holds the rules; each entry tries one group of bits of the value (keep) with
+ * the bits that group depends on forced on (with), so that only its own rule
+ * can fail. In the order the rules are reported.
+ */
+static const struct {
+	uint64_t keep, with;
+	const char *why;
+} xcr0_rule_names[] = {
+	{ XFEATURE_X87, 0, "bit 0 (x87) must be set" },
+	{ XFEATURE_SSE | XFEATURE_AVX, XFEATURE_X87, "AVX (bit 2) needs SSE (bit 1)" },
+	{ XFEATURE_AVX | XFEATURE_AVX512, XFEATURE_X87 | XFEATURE_SSE,
+	  "AVX-512 needs all of bits 5-7 and AVX (bit 2)" },
+	{ XFEATURE_MPX, XFEATURE_X87, "MPX bits 3 and 4 go together" },
+	{ XFEATURE_AMX, XFEATURE_X87, "AMX bits 17 and 18 go together" },
+};
+
+static const char *xcr0_problem(uint64_t x)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(xcr0_rule_names); i++)
+		if (!xcr0_valid((x & xcr0_rule_names[i].keep) | xcr0_rule_names[i].with, ~0ull))
+			return xcr0_rule_names[i].why;
+	return "not a combination XSETBV accepts";
+}
+
+/* XSETBV faults on invalid combinations; better to say so while the file is at hand. */
+int config_set_xcr0(struct config_parser *p, char *val)
+{
+	uint64_t v;
+	const char *end = parse_u64(val, true, &v);
+	if (!end || *end)
+		return config_fail(p, "bad xcr0 '%s' (expected a number)", val);
+	if (!xcr0_valid(v, ~0ull))
+		return config_fail(p, "xcr0 %s is invalid: %s", val, xcr0_problem(v));
+	p->g->xcr0_set = true;
+	p->g->xcr0 = v;
+	return 0;
+}
