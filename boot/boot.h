@@ -17,6 +17,6 @@ int boot_reserve(const struct hv_config *cfg, struct boot_plan *plan);
 /* Partitions, kernels and modules for every configured guest. */
 void boot_prepare_guests(const struct hv_config *cfg, struct boot_plan *plan);
 /* After ExitBootServices: own page tables and descriptor tables, start the APs, run guests. */
-NORETURN void boot_takeover(struct boot_plan *plan, enum hv_on_finish how, uint32_t nguests);
+NORETURN void boot_takeover(struct boot_plan *plan, const struct hv_config *cfg);
 
 #endif

@@ -107,5 +107,5 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		  config.nguests, config_on_finish_name(config.on_finish));
 	if (efi_exit_boot_services())
 		fail("ExitBootServices failed");
-	boot_takeover(&boot_plan, config.on_finish, config.nguests);
+	boot_takeover(&boot_plan, &config);
 }

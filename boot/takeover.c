@@ -89,9 +89,9 @@ static NORETURN void bsp_main(struct percpu *pc)
 	guest_run_cpu(pc);
 }
 
-NORETURN void boot_takeover(struct boot_plan *p, enum hv_on_finish how, uint32_t nguests)
+NORETURN void boot_takeover(struct boot_plan *p, const struct hv_config *cfg)
 {
-	(void)nguests;
+	enum hv_on_finish how = cfg->on_finish;
 	plan = p;
 	irq_disable();
 	write_cr3(p->host_cr3);
@@ -113,7 +113,7 @@ NORETURN void boot_takeover(struct boot_plan *p, enum hv_on_finish how, uint32_t
 		platform_finish(how);
 	}
 	hv_printf("hv: using %s\n", be->name);
-	guest_run_init(vcpus, be, how);
+	guest_run_init(vcpus, be, how, cfg->debug_fault_cpu);
 	switch_stack(hv_cpus[0].stack_base + HV_STACK_SIZE - 16, bsp_main, &hv_cpus[0]);
 	cpu_park();
 }

@@ -37,8 +37,12 @@ struct hv_guest_cfg {
 };
 
 /* About 220 KiB: callers keep it in static storage, never on a stack. */
+#define HV_NO_DEBUG_FAULT 0xffffffffu
 struct hv_config {
 	enum hv_on_finish on_finish;
+	/* [hv] debug_fault_cpu: that CPU's hypervisor faults on purpose before running its
+	 * guest, to exercise crash reports and fault containment (tests, bring-up). */
+	uint32_t debug_fault_cpu;
 	uint32_t nguests;
 	struct hv_guest_cfg guests[HV_MAX_GUESTS];
 };

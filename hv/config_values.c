@@ -49,6 +49,16 @@ int config_set_on_finish(struct config_parser *p, char *val)
 	return config_fail(p, "bad on_finish '%s' (expected poweroff, halt or reboot)", val);
 }
 
+int config_set_debug_fault_cpu(struct config_parser *p, char *val)
+{
+	uint64_t v;
+	const char *end = parse_u64(val, false, &v);
+	if (!end || *end || v >= HV_NO_DEBUG_FAULT)
+		return config_fail(p, "bad debug_fault_cpu '%s' (expected a CPU index)", val);
+	p->cfg->debug_fault_cpu = (uint32_t)v;
+	return 0;
+}
+
 int config_set_cpu(struct config_parser *p, char *val)
 {
 	struct hv_guest_cfg *g = p->g;

@@ -8,12 +8,24 @@ static uint32_t guests_total;
 static uint32_t guests_done, guests_passed;
 static const struct virt_backend *backend;
 static enum hv_on_finish finish_how;
+static uint32_t fault_cpu = HV_NO_DEBUG_FAULT;
 
-void guest_run_init(uint32_t nguests, const struct virt_backend *be, enum hv_on_finish on_finish)
+void guest_run_init(uint32_t nguests, const struct virt_backend *be, enum hv_on_finish on_finish,
+		    uint32_t debug_fault_cpu)
 {
 	guests_total = nguests;
 	backend = be;
 	finish_how = on_finish;
+	fault_cpu = debug_fault_cpu;
+}
+
+/* [hv] debug_fault_cpu: a deliberate #UD in the hypervisor, so the crash report and the
+ * containment of a hypervisor fault (this CPU's guest stopped, the others finish) can be
+ * tested end to end. */
+static void maybe_fault(struct percpu *pc)
+{
+	if (pc->index == fault_cpu)
+		__asm__ __volatile__("ud2");
 }
 
 static void print_end(struct vcpu *v)
@@ -64,6 +76,7 @@ void guest_run_cpu(struct percpu *pc)
 	if (!v)
 		platform_park();
 	char err[160];
+	maybe_fault(pc);
 	if (v->end.kind == GUEST_RUNNING) {
 		if (backend->cpu_enable(pc, err, sizeof(err)) ||
 		    backend->vcpu_create(v, err, sizeof(err))) {

@@ -6,6 +6,8 @@
 
 void (*crash_hook)(void);
 
+extern char ImageBase[]; /* linker.ld: where the firmware loaded hv.efi */
+
 static const char *const exc_names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
 	"#BR bound range", "#UD invalid opcode", "#NM device not available", "#DF double fault",
@@ -29,8 +31,11 @@ void x86_exception(struct exc_frame *f)
 	hv_printf_nolock("\nhv: CRASH on cpu %u (APIC ID %u): vector %llu %s, error code 0x%llx\n",
 			 pc->index, pc->apic_id, (unsigned long long)f->vector, name,
 			 (unsigned long long)f->error);
-	hv_printf_nolock("  rip %016llx cs %04llx rflags %016llx rsp %016llx ss %04llx\n",
-			 (unsigned long long)f->rip, (unsigned long long)f->cs,
+	uint64_t base = (uint64_t)(uintptr_t)ImageBase;
+	hv_printf_nolock("  rip %016llx (addr2line -e build/hv.so 0x%llx)\n", (unsigned long long)f->rip,
+			 (unsigned long long)(f->rip - base));
+	hv_printf_nolock("  cs %04llx rflags %016llx rsp %016llx ss %04llx\n",
+			 (unsigned long long)f->cs,
 			 (unsigned long long)f->rflags, (unsigned long long)f->rsp,
 			 (unsigned long long)f->ss);
 	hv_printf_nolock("  cr0 %016llx cr2 %016llx cr3 %016llx cr4 %016llx\n",

@@ -73,6 +73,11 @@ run_case xstate 4 "$(image_with_cfg xstate tests/emu/cases/xstate.cfg)" -- \
   "^\[xstate-[0-3]\] xstate: registers: ok" "^hv: guest xstate-3 exits: 1004[0-9][0-9] total" \
   "!FAIL" "^hv: all guests done: 4 passed, 0 failed$"
 
+run_case hypervisor-crash 2 "$(image_with_cfg crash tests/emu/cases/crash.cfg)" -- \
+  "^hv: CRASH on cpu 1 \(APIC ID [0-9]+\): vector 6 #UD invalid opcode" "^  rip [0-9a-f]{16} \(addr2line -e build/hv.so 0x[0-9a-f]+\)" \
+  "^hv: guest selftest-1 cpu 1: stopped \(hypervisor fault on cpu 1 \(crash report above\)\)" \
+  "^hv: guest selftest-0 cpu 0: passed" "^hv: all guests done: 1 passed, 1 failed$"
+
 run_case malformed-config 2 "$(image_with_cfg malformed tests/emu/cases/malformed.cfg)" -- \
   "^hv: hv.cfg:3: unknown key 'memroy' in \[guest a\]" \
   "^hv: configuration error; nothing started" "!starting on cpu"
