@@ -11,6 +11,7 @@ OBJCOPY ?= objcopy
 NASM    ?= nasm
 SMP     ?= 4
 EMU     ?= qemu
+BOCHS_CPU ?= corei7_skylake_x
 
 EFI_INC  := /usr/include/efi
 EFI_LIB  := /usr/lib
@@ -32,7 +33,8 @@ HV_OBJ := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.o)
 
 # The architecture-neutral core and the pure-logic arch files build natively
 # against the fake arch layer in tests/host/.
-HOST_ARCH := arch/x86/page_table.c arch/x86/svm/svm_msrpm.c drivers/acpi_madt.c
+HOST_ARCH := arch/x86/page_table.c arch/x86/svm/svm_msrpm.c drivers/acpi_madt.c \
+	arch/x86/vmx/vmx_msr_bitmap.c arch/x86/vmx/vmx_msr_list.c arch/x86/vmx/vmx_controls.c arch/x86/efer.c
 HOST_CORE := $(filter-out hv/lib_string.c hv/builtin_guests.c,$(wildcard hv/*.c)) $(HOST_ARCH)
 HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_BIN := $(BUILD)/host/unit
@@ -103,7 +105,8 @@ $(BUILD)/hv.img: $(BUILD)/hv.efi $(GUEST_ELF) scripts/mkimg.sh
 # ---- running ------------------------------------------------------------
 run: all
 	@scripts/deps.sh $(if $(filter bochs,$(EMU)),bochs,run)
-	tests/emu/boot.sh --emu $(EMU) --smp $(SMP) --image $(BUILD)/hv.img --interactive
+	tests/emu/boot.sh --emu $(EMU) --smp $(SMP) --image $(BUILD)/hv.img --interactive \
+		$(if $(filter bochs,$(EMU)),--bochs-cpu $(BOCHS_CPU))
 
 # ---- tests --------------------------------------------------------------
 $(HOST_BIN): $(HOST_CORE) $(HOST_TESTS) $(wildcard hv/*.h arch/x86/*.h arch/x86/*/*.h tests/host/*.h)

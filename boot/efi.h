@@ -22,5 +22,8 @@ void efi_memory_summary(uint64_t *top, uint64_t *usable);
 int efi_exit_boot_services(void);
 /* The ACPI RSDP from the firmware's configuration table, or NULL. */
 void *efi_find_rsdp(void);
+/* boot/efi_mp.c: enabled CPUs' APIC IDs from the MP Services protocol (no AP is started);
+ * the count, or -1 when the firmware has no such protocol. */
+int efi_mp_cpus(uint32_t *ids, int max);
 
 #endif

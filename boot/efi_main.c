@@ -58,7 +58,12 @@ static void find_cpus(void)
 	uint32_t bsp = lapic_id();
 	int n = acpi_madt_cpus(efi_find_rsdp(), ids, HV_MAX_CPUS, err, sizeof(err));
 	if (n < 0) {
-		hv_printf("hv: %s: running on the boot CPU only\n", err);
+		n = efi_mp_cpus(ids, HV_MAX_CPUS);
+		hv_printf("hv: %s: %s\n", err,
+			  n > 0 ? "CPUs taken from the firmware's MP Services protocol"
+				: "running on the boot CPU only");
+	}
+	if (n < 0) {
 		n = 1;
 		ids[0] = bsp;
 	}

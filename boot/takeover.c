@@ -9,6 +9,7 @@
 #include "arch/x86/crash.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/svm/svm.h"
+#include "arch/x86/vmx/vmx.h"
 #include "boot/boot.h"
 #include "boot/efi.h"
 #include "drivers/lapic.h"
@@ -107,7 +108,7 @@ NORETURN void boot_takeover(struct boot_plan *p, const struct hv_config *cfg)
 	uint32_t vcpus = 0;
 	for (uint32_t i = 0; i < hv_ncpus; i++)
 		vcpus += hv_cpus[i].vcpu != NULL;
-	const struct virt_backend *be = svm_supported() ? &svm_backend : NULL;
+	const struct virt_backend *be = svm_supported() ? &svm_backend : vmx_supported() ? &vmx_backend : NULL;
 	if (!be) {
 		hv_printf("hv: this CPU has neither SVM with nested paging nor VMX with EPT\n");
 		platform_finish(how);

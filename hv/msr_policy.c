@@ -112,6 +112,19 @@ enum msr_handling msr_handling_for(uint32_t msr, bool write)
 	return write ? r->write : r->read;
 }
 
+void msr_policy_each_passthrough(void (*fn)(void *ctx, uint32_t msr, bool write), void *ctx)
+{
+	for (size_t i = 0; i < msr_rule_count; i++) {
+		const struct msr_rule *r = &msr_rules[i];
+		for (uint32_t msr = r->first; msr <= r->last; msr++) {
+			if (r->read == MSR_PASSTHROUGH)
+				fn(ctx, msr, false);
+			if (r->write == MSR_PASSTHROUGH)
+				fn(ctx, msr, true);
+		}
+	}
+}
+
 const char *msr_handling_name(enum msr_handling h)
 {
 	switch (h) {

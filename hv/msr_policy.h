@@ -30,6 +30,9 @@ extern const size_t msr_rule_count;
 /* The rule covering msr, or NULL (denied). */
 const struct msr_rule *msr_rule_find(uint32_t msr);
 enum msr_handling msr_handling_for(uint32_t msr, bool write);
+/* Calls fn for every (MSR, direction) the table passes through to the guest: the one walk
+ * both backends build their permission bitmaps from (svm_msrpm.c, vmx_msr_bitmap.c). */
+void msr_policy_each_passthrough(void (*fn)(void *ctx, uint32_t msr, bool write), void *ctx);
 const char *msr_handling_name(enum msr_handling h);
 
 struct vcpu;

@@ -47,6 +47,7 @@ struct vcpu {
 	uint64_t exits[EXIT_KIND_COUNT];
 	struct exit_costs costs[EXIT_KIND_COUNT]; /* filled only in HV_BENCH builds */
 	enum exit_kind cur_kind;                  /* the exit being handled (HV_BENCH) */
+	bool acct_live;                           /* set up and running: accounting on (HV_BENCH) */
 	uint32_t floor_left, floor_len;           /* HC_BENCH_FLOOR state (HV_BENCH) */
 	struct guest_end end;
 };

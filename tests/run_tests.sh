@@ -18,5 +18,8 @@ tally "$build/unit.log"
 echo "== emulator tests (QEMU TCG, SVM)"
 timeout 1500 tests/emu/run_all.sh 2>&1 | tee "$build/emu.log"
 tally "$build/emu.log"
+echo "== emulator tests (Bochs 2.7: VMX on corei7_skylake_x, SVM on ryzen)"
+timeout 1500 tests/emu/run_bochs.sh 2>&1 | tee "$build/emu-bochs.log"
+tally "$build/emu-bochs.log"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

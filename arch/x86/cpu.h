@@ -2,6 +2,7 @@
 #ifndef ARCH_X86_CPU_H
 #define ARCH_X86_CPU_H
 
+#include "hv/exit_acct.h"
 #include "hv/types.h"
 
 struct cpuid_regs {
@@ -20,12 +21,14 @@ static inline struct cpuid_regs cpuid(uint32_t leaf, uint32_t subleaf)
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;
+	ACCT_HW(ACCT_MSR);
 	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
 	return ((uint64_t)hi << 32) | lo;
 }
 
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
+	ACCT_HW(ACCT_MSR);
 	__asm__ __volatile__("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
 			     : "memory");
 }
@@ -136,6 +139,7 @@ static inline NORETURN void cpu_park(void)
 #define EFER_LMA BIT(10)
 #define EFER_NXE BIT(11)
 #define EFER_SVME BIT(12)
+#define EFER_FFXSR BIT(14) /* AMD */
 
 #define RFLAGS_IF BIT(9)
 

@@ -30,6 +30,7 @@ void host_xrstor(const void *area, uint64_t mask)
 {
 	/* XRSTOR reads the format from XCOMP_BV bit 63 (SDM vol. 1 13.8). The hypervisor's only
 	 * extended-state instruction: it runs outside the exit path, at guest start. */
+	ACCT_HW(ACCT_XSAVE);
 	__asm__ __volatile__("xrstor64 (%0)" ::"r"(area), "a"((uint32_t)mask),
 			     "d"((uint32_t)(mask >> 32))
 			     : "memory");

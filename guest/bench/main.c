@@ -52,6 +52,21 @@ static uint32_t per_exit(uint64_t with, uint64_t without, uint32_t n)
 
 static uint32_t floor_ticks;
 
+/* " NAME=X": the per-exit average, exact when whole, else with two decimals, so that an
+ * access on only some exits never shows as 0. */
+static void print_avg(const char *name, uint64_t total, uint32_t n)
+{
+	uint32_t t = (uint32_t)total;
+	if (t % n == 0) {
+		printf(" %s=%u", name, t / n);
+		return;
+	}
+	uint32_t x100 = (t * 100 + n / 2) / n;
+	if (!x100)
+		x100 = 1; /* never 0.00 */
+	printf(" %s=%u.%02u", name, x100 / 100, x100 % 100);
+}
+
 static void report(const char *kind, uint32_t ticks, uint32_t hc_kind)
 {
 	struct hc_exit_costs after;
@@ -60,9 +75,11 @@ static void report(const char *kind, uint32_t ticks, uint32_t hc_kind)
 	/* Averages over every exit of this kind since the guest started. */
 	if (exit_costs(hc_kind, &after) && after.exits) {
 		uint32_t n = (uint32_t)after.exits;
-		printf(" msr=%u xsave=%u vmsave=%u vmload=%u vmwrite=%u", (uint32_t)after.msr / n,
-		       (uint32_t)after.xsave / n, (uint32_t)after.vmsave / n, (uint32_t)after.vmload / n,
-		       (uint32_t)after.vmwrite / n);
+		print_avg("msr", after.msr, n);
+		print_avg("xsave", after.xsave, n);
+		print_avg("vmsave", after.vmsave, n);
+		print_avg("vmload", after.vmload, n);
+		print_avg("vmwrite", after.vmwrite, n);
 	} else {
 		printf(" msr=? xsave=? vmsave=? vmload=? vmwrite=?");
 	}

@@ -62,10 +62,20 @@ run_qemu() {
     -display none -serial stdio -no-reboot
 }
 
+# Bochs 2.7 (see ../shared/PLATFORM.md): OVMF.fd as the ROM, the image as an ATA disk (the
+# GPT + FAT image of scripts/mkimg.sh boots as it is), COM1 into a file that is followed
+# while Bochs runs. It is a debugger build: the rc file continues, then quits. Bochs ends with
+# status 1 on an ACPI power-off, so only the printed result counts. Bochs's own log is kept
+# beside the serial log as LOG.bochs for diagnosing VM-entry failures.
 run_bochs() {
   cp "$image" "$work/disk.img"
+  rm -f "$work/disk.img.lock"
+  # OVMF reads MSR 0x17 (PLATFORM_ID), which Bochs's Intel models lack unless defined here.
   printf '017 1 00000000 00000000 00000000 00000000 00000000 00000000\n' >"$work/msrs.txt"
   local ignore=0
+  # No sound: with no ALSA card, Debian's Bochs aborts while loading its ALSA plugin
+  # ("buffer overflow detected"), so the speaker is off and every sound driver a dummy.
+  # On the AMD models OVMF reads MSR 0xC0010131, which an MSR file cannot define.
   case $bochs_cpu in ryzen|zambezi|trinity_apu|phenom_8650_toliman) ignore=1 ;; esac
   local cyl=$(( $(stat -c %s "$work/disk.img") / (16 * 63 * 512) ))
   cat >"$work/bochsrc" <<EOC
@@ -79,6 +89,8 @@ boot: disk
 com1: enabled=1, mode=file, dev=$work/com1.txt
 port_e9_hack: enabled=1
 magic_break: enabled=1
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 display_library: rfb, options="timeout=0"
 log: $work/bochs.log
 panic: action=fatal
@@ -86,18 +98,22 @@ error: action=report
 info: action=ignore
 EOC
   printf 'c\nq\n' >"$work/rc"
-  timeout --foreground "$tmo" bochs -q -f "$work/bochsrc" -rc "$work/rc" >/dev/null 2>&1 &
+  : >"$work/com1.txt"
+  timeout --foreground "$tmo" bochs -q -f "$work/bochsrc" -rc "$work/rc" </dev/null >"$work/bochs.out" 2>&1 &
   local pid=$!
-  touch "$work/com1.txt"
   tail -n +1 -f "$work/com1.txt" --pid=$pid 2>/dev/null &
+  local tailpid=$!
   wait $pid
   local rc=$?
-  sleep 0.5
+  wait $tailpid 2>/dev/null
+  # A power-off can cut the last newline off in the UART: end the log with one.
+  [ -s "$work/com1.txt" ] && [ -n "$(tail -c 1 "$work/com1.txt")" ] && echo
+  cat "$work/bochs.log" "$work/bochs.out" >"$log.bochs" 2>/dev/null # Bochs's log, then its console
   return $rc
 }
 
 if [ $emu = bochs ]; then
-  run_bochs | tee "$log"
+  run_bochs | tr -d '\r' | tee "$log"
 else
   run_qemu | tr -d '\r' | tee "$log"
 fi

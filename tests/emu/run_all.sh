@@ -8,39 +8,18 @@ build=${BUILD:-build}
 out=$build/emu
 mkdir -p "$out"
 filter=${1:-}
-passed=0; failed=0
+. tests/emu/lib.sh
 
-image_with_cfg() { # NAME CFG -> image path
-  local img=$out/$1.img
-  scripts/mkimg.sh "$img" "$build/hv.efi" "$build"/guest/*.elf --cfg "$2" >/dev/null
-  echo "$img"
-}
-
-# run_case NAME SMP IMAGE [BOOT OPTIONS...] -- PATTERN...: every extended regex must match a
-# line of the serial log; a pattern starting with '!' must match none.
+# run_case NAME SMP IMAGE [BOOT OPTIONS...] -- PATTERN... (patterns as in check_log)
 run_case() {
   local name=$1 smp=$2 img=$3; shift 3
   local opts=()
   while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
   shift
-  [ -n "$filter" ] && [[ $name != *$filter* ]] && return
+  selected "$name" || return 0
   local log=$out/$name.log start=$SECONDS
   tests/emu/boot.sh --image "$img" --smp "$smp" --timeout 120 --log "$log" "${opts[@]}" >/dev/null 2>&1
-  local missing=()
-  for pat in "$@"; do
-    if [[ $pat == !* ]]; then
-      grep -qE -- "${pat#!}" "$log" && missing+=("(must not appear) ${pat#!}")
-    else
-      grep -qE -- "$pat" "$log" || missing+=("$pat")
-    fi
-  done
-  if [ ${#missing[@]} -eq 0 ]; then
-    passed=$((passed + 1)); echo "ok   $name ($((SECONDS - start))s)"
-  else
-    failed=$((failed + 1)); echo "FAIL $name ($((SECONDS - start))s): log $log"
-    for m in "${missing[@]}"; do echo "     missing: $m"; done
-    tail -n 15 "$log" | sed 's/^/     | /'
-  fi
+  check_log "$name" "$log" "$start" "$@"
 }
 
 for n in 1 2 4; do

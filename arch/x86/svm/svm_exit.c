@@ -301,7 +301,9 @@ void svm_vcpu_run(struct vcpu *v)
 {
 	struct svm_vcpu *s = v->arch;
 	__asm__ __volatile__("clgi" ::: "memory");
+	ACCT_HW(ACCT_VMLOAD);
 	__asm__ __volatile__("vmload %%rax" ::"a"(s->vmcb_pa) : "memory");
+	exit_acct_start(v); /* what follows is the exit path */
 	svm_run_loop(v, s->vmcb_pa, s->nrip ? svm_exit_fast_nrip : svm_exit_fast_decode);
 }
 

@@ -21,21 +21,15 @@ static long bit_of(uint32_t msr)
 	return -1;
 }
 
+static void pass(void *msrpm, uint32_t msr, bool write)
+{
+	svm_msrpm_set(msrpm, msr, write, false);
+}
+
 void svm_msrpm_build(uint8_t *msrpm)
 {
 	memset(msrpm, 0xff, SVM_MSRPM_SIZE);
-	for (size_t i = 0; i < msr_rule_count; i++) {
-		const struct msr_rule *r = &msr_rules[i];
-		for (uint32_t msr = r->first; msr <= r->last; msr++) {
-			long bit = bit_of(msr);
-			if (bit < 0)
-				continue;
-			if (r->read == MSR_PASSTHROUGH)
-				msrpm[bit / 8] &= (uint8_t)~(1u << (bit % 8));
-			if (r->write == MSR_PASSTHROUGH)
-				msrpm[(bit + 1) / 8] &= (uint8_t)~(1u << ((bit + 1) % 8));
-		}
-	}
+	msr_policy_each_passthrough(pass, msrpm);
 }
 
 bool svm_msrpm_intercepts(const uint8_t *msrpm, uint32_t msr, bool write)

@@ -17,60 +17,7 @@ section .text
 global svm_run_loop
 extern svm_exit_slow
 
-%define G_RBX 8
-%define G_RCX 16
-%define G_RDX 24
-%define G_RSI 32
-%define G_RDI 40
-%define G_RBP 48
-%define G_R8 56
-%define G_R9 64
-%define G_R10 72
-%define G_R11 80
-%define G_R12 88
-%define G_R13 96
-%define G_R14 104
-%define G_R15 112
-
-%macro SAVE_VOLATILE 0 ; rax = struct vcpu *
-	mov [rax + G_RBX], rbx
-	mov [rax + G_RCX], rcx
-	mov [rax + G_RDX], rdx
-	mov [rax + G_RSI], rsi
-	mov [rax + G_RDI], rdi
-	mov [rax + G_R8], r8
-	mov [rax + G_R9], r9
-	mov [rax + G_R10], r10
-	mov [rax + G_R11], r11
-%endmacro
-
-%macro LOAD_VOLATILE 0 ; rax = struct vcpu *
-	mov rbx, [rax + G_RBX]
-	mov rcx, [rax + G_RCX]
-	mov rdx, [rax + G_RDX]
-	mov rsi, [rax + G_RSI]
-	mov rdi, [rax + G_RDI]
-	mov r8, [rax + G_R8]
-	mov r9, [rax + G_R9]
-	mov r10, [rax + G_R10]
-	mov r11, [rax + G_R11]
-%endmacro
-
-%macro SAVE_PRESERVED 0 ; rax = struct vcpu *
-	mov [rax + G_RBP], rbp
-	mov [rax + G_R12], r12
-	mov [rax + G_R13], r13
-	mov [rax + G_R14], r14
-	mov [rax + G_R15], r15
-%endmacro
-
-%macro LOAD_PRESERVED 0 ; rax = struct vcpu *
-	mov rbp, [rax + G_RBP]
-	mov r12, [rax + G_R12]
-	mov r13, [rax + G_R13]
-	mov r14, [rax + G_R14]
-	mov r15, [rax + G_R15]
-%endmacro
+%include "arch/x86/guest_regs.inc"
 
 svm_run_loop:
 	push rbx

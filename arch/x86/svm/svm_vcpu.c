@@ -4,6 +4,7 @@
  * protected mode, paging off, flat segments; Multiboot spec 3.2).
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/efer.h"
 #include "arch/x86/msr_index.h"
 #include "arch/x86/page_table.h"
 #include "arch/x86/pat.h"
@@ -153,19 +154,12 @@ int svm_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
 	switch (msr) {
 	case MSR_EFER: {
-		/* AMD APM vol. 2 3.1.7: LMA is read-only; LME may not change while paging is on. */
-		uint64_t ok = EFER_SCE | EFER_LME | EFER_LMA;
-		uint32_t edx = cpuid(0x80000001u, 0).edx;
-		if (edx & BIT(20))
-			ok |= EFER_NXE;
-		if (edx & BIT(25))
-			ok |= BIT(14); /* FFXSR */
-		if (val & ~ok)
+		/* SVME stays set underneath (APM vol. 2 15.5.1) and hidden from the guest. */
+		uint64_t efer;
+		if (efer_guest_write(val, vmcb->save.efer & ~EFER_SVME, vmcb->save.cr0 & CR0_PG,
+				     cpuid(0x80000001u, 0).edx, &efer))
 			return -1;
-		uint64_t cur = vmcb->save.efer;
-		if ((vmcb->save.cr0 & CR0_PG) && ((val ^ cur) & EFER_LME))
-			return -1;
-		vmcb->save.efer = (val & ~EFER_LMA) | (cur & EFER_LMA) | EFER_SVME;
+		vmcb->save.efer = efer | EFER_SVME;
 		vmcb->control.clean &= ~SVM_CLEAN_CR;
 		return 0;
 	}

@@ -1,0 +1,149 @@
+/* Intel VMX backend internals (the core sees only vmx_backend). */
+#ifndef ARCH_X86_VMX_VMX_H
+#define ARCH_X86_VMX_VMX_H
+
+#include "arch/x86/vmx/vmx_controls.h"
+#include "arch/x86/vmx/vmx_msr_list.h"
+#include "arch/x86/vmx/vmx_vmcs.h"
+#include "hv/exit_acct.h"
+#include "hv/virt_backend.h"
+#include "hv/vm_exit.h"
+
+struct vmx_cpu {
+	uint64_t vmxon_pa;           /* VMXON region (SDM vol. 3C 24.11.5) */
+	uint32_t revision;           /* IA32_VMX_BASIC[30:0], written into every VMCS and the VMXON region */
+	struct vmx_caps caps;        /* raw capability MSRs, read once */
+	struct vmx_controls ctl;     /* computed once per CPU (vmx_controls.c) */
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	/* The first VMREAD/VMWRITE that failed on this CPU (vmx_insn_failed), for the message. */
+	bool insn_failed, insn_failed_write;
+	uint32_t insn_failed_field, insn_failed_error;
+};
+
+struct vmx_vcpu {
+	uint64_t vmcs_pa;
+	uint64_t ept_root, eptp;
+	uint64_t msr_bitmap_pa, io_bitmap_a_pa, io_bitmap_b_pa;
+	uint32_t entry_controls;     /* cached: IA-32e mode guest changes with EFER.LMA */
+	uint32_t exception_bitmap;   /* cached: #NM is intercepted only while the guest's XFD is live */
+	uint64_t cr0_mask, cr4_mask; /* guest/host masks: host-owned bits (vmx_cr.c) */
+	struct vmx_msr_autoload msrs;
+	struct vmx_cpu *cpu;
+};
+
+extern const struct virt_backend vmx_backend;
+
+/* CPUID says this CPU has VMX (CPUID.1:ECX[5]); EPT and the rest are checked per CPU. */
+bool vmx_supported(void);
+int vmx_cpu_enable(struct percpu *pc, char *err, size_t errlen);
+int vmx_vcpu_create(struct vcpu *v, char *err, size_t errlen);
+void vmx_vcpu_run(struct vcpu *v);
+void vmx_read_mode(struct vcpu *v, struct guest_mode *m);
+int vmx_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+int vmx_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
+void vmx_set_intercept(struct vcpu *v, enum intercept_kind what, bool on);
+
+/* vmx_cr.c: the CR0/CR4 guest/host masks and MOV-to-CR emulation (long-mode switch). */
+void vmx_cr_init(struct vmx_vcpu *x, uint64_t cr0, uint64_t cr4);
+uint64_t vmx_guest_cr0(const struct vmx_vcpu *x);
+uint64_t vmx_guest_cr4(const struct vmx_vcpu *x);
+/* 0: emulated (skip the instruction); 1: inject #GP; -1: stop the guest (reason set). */
+int vmx_cr_access(struct vcpu *v, uint64_t qualification);
+
+/* vmx_exit.c: the MSR autoload counts reach the VMCS only when one changed. */
+void vmx_msr_lists_sync(struct vmx_vcpu *x);
+
+/* vmx_exit.c: a message and -1 when a VMREAD/VMWRITE failed on this CPU, else 0. */
+int vmx_check_insn_failure(char *err, size_t errlen);
+
+/* vmx_errors.c */
+const char *vmx_exit_reason_name(uint32_t basic_reason);
+const char *vmx_insn_error_name(uint32_t error);
+
+/* arch/x86/vmx/vmx_run.asm: the run loop (VMLAUNCH, then VMRESUME after each exit, SDM
+ * vol. 3C 24.11.3) with the guest's GPRs in v->gprs. Returns 0 when vmx_exit_slow() says
+ * the guest has ended, else the failed entry: 1 (VMfailInvalid) or 2 (VMfailValid, 30.2),
+ * plus 4 when it was a VMRESUME. */
+int vmx_run_loop(struct vcpu *v, int (*fast)(struct vcpu *));
+/* vmx_exit_fast.c: 0 when the exit is finished, 1 for vmx_exit_slow(). */
+int vmx_exit_fast(struct vcpu *v);
+#ifdef HV_BENCH
+void vmx_acct_exit(struct vcpu *v, enum exit_kind kind);
+#endif
+void vmx_exit_stub(void);
+
+/* ---- VMX instructions (SDM vol. 3C 30.3). Each checks CF/ZF (VMfailInvalid/VMfailValid,
+ * 30.2). VMXON, VMCLEAR, VMPTRLD, INVEPT and INVVPID return 0 or -1. VMREAD and VMWRITE
+ * cannot fail on the current VMCS for the fields used here; if one ever does (a field this
+ * CPU lacks, a read-only field), vmx_insn_failed records it in this CPU's vmx_cpu, and
+ * vmx_vcpu_create and the run loop stop the guest with the field and the error. ---- */
+void vmx_insn_failed(bool write, uint64_t field);
+
+/* INVEPT / INVVPID descriptors (SDM vol. 3C 30.3, INVEPT and INVVPID). */
+struct invept_desc {
+	uint64_t eptp, reserved;
+};
+_Static_assert(sizeof(struct invept_desc) == 16, "INVEPT descriptor is 128 bits");
+struct invvpid_desc {
+	uint64_t vpid; /* bits 15:0; 63:16 reserved (0) */
+	uint64_t linear;
+};
+_Static_assert(sizeof(struct invvpid_desc) == 16, "INVVPID descriptor is 128 bits");
+
+static inline int vmxon(uint64_t pa)
+{
+	bool fail;
+	__asm__ __volatile__("vmxon %1" : "=@ccbe"(fail) : "m"(pa) : "memory");
+	return fail ? -1 : 0;
+}
+
+static inline int vmclear(uint64_t pa)
+{
+	bool fail;
+	__asm__ __volatile__("vmclear %1" : "=@ccbe"(fail) : "m"(pa) : "memory");
+	return fail ? -1 : 0;
+}
+
+static inline int vmptrld(uint64_t pa)
+{
+	bool fail;
+	__asm__ __volatile__("vmptrld %1" : "=@ccbe"(fail) : "m"(pa) : "memory");
+	return fail ? -1 : 0;
+}
+
+static inline void vmwrite(uint64_t field, uint64_t value)
+{
+	bool fail;
+	ACCT_HW(ACCT_VMWRITE);
+	__asm__ __volatile__("vmwrite %2, %1" : "=@ccbe"(fail) : "r"(field), "rm"(value) : "memory");
+	if (__builtin_expect(fail, 0))
+		vmx_insn_failed(true, field);
+}
+
+static inline uint64_t vmread(uint64_t field)
+{
+	uint64_t value;
+	bool fail;
+	__asm__ __volatile__("vmread %2, %0" : "=rm"(value), "=@ccbe"(fail) : "r"(field));
+	if (__builtin_expect(fail, 0))
+		vmx_insn_failed(false, field);
+	return value;
+}
+
+static inline int invept(uint64_t type, uint64_t eptp)
+{
+	struct invept_desc desc = { eptp, 0 };
+	bool fail;
+	__asm__ __volatile__("invept %1, %2" : "=@ccbe"(fail) : "m"(desc), "r"(type) : "memory");
+	return fail ? -1 : 0;
+}
+
+static inline int invvpid(uint64_t type, uint16_t vpid)
+{
+	struct invvpid_desc desc = { vpid, 0 };
+	bool fail;
+	__asm__ __volatile__("invvpid %1, %2" : "=@ccbe"(fail) : "m"(desc), "r"(type) : "memory");
+	return fail ? -1 : 0;
+}
+
+#endif

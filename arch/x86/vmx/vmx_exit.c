@@ -1,0 +1,334 @@
+/*
+ * The VMX run loop: VMLAUNCH/VMRESUME, turn the VMCS exit information into a
+ * struct vm_exit, let the core decide, apply its answer.
+ *
+ * Host state. As on SVM (svm_exit.c), the guest's KERNEL_GS_BASE, STAR,
+ * LSTAR, CSTAR, SFMASK, TSC_AUX and XCR0 stay live in the CPU while the
+ * hypervisor handles an exit: VM exits do not switch them (SDM vol. 3C 27.5)
+ * and the hot path executes no RDMSR or WRMSR. This is safe because the
+ * hypervisor never consumes that state: it runs at CPL 0 only (no SYSCALL/
+ * SYSRET, no SWAPGS), uses no FS/GS-relative addressing (hv/percpu.h), and
+ * takes exceptions through IST-free gates on its current stack. EFER, PAT,
+ * SYSENTER, FS/GS base, CR0/3/4, GDTR/IDTR/TR come back from the host-state
+ * area written once in vmx_vcpu.c (27.5.1-27.5.3), with RFLAGS = 0x2: host
+ * interrupts stay off, and NMIs exit (pin-based "NMI exiting").
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/vmx/vmx.h"
+#include "hv/fmt.h"
+#include "hv/lib.h"
+#include "hv/log.h"
+#include "hv/percpu.h"
+#include "hv/vcpu.h"
+
+/* Cold path of vmread()/vmwrite() (vmx.h): remember the first failure on this CPU. The
+ * error number is read without the checking wrapper: with no current VMCS
+ * (VMfailInvalid) there is none (30.2), and the field then holds 0. */
+__attribute__((noinline, cold)) void vmx_insn_failed(bool write, uint64_t field)
+{
+	struct vmx_cpu *c = this_cpu()->virt;
+	if (c->insn_failed)
+		return;
+	uint64_t error = 0, enc = VMCS_VM_INSTRUCTION_ERROR;
+	__asm__ __volatile__("vmread %1, %0" : "+r"(error) : "r"(enc) : "cc");
+	c->insn_failed = true;
+	c->insn_failed_write = write;
+	c->insn_failed_field = (uint32_t)field;
+	c->insn_failed_error = (uint32_t)error;
+}
+
+int vmx_check_insn_failure(char *err, size_t errlen)
+{
+	const struct vmx_cpu *c = this_cpu()->virt;
+	if (!c->insn_failed)
+		return 0;
+	hv_snprintf(err, errlen, "VMX: %s of VMCS field 0x%x failed (VM-instruction error %u: %s)",
+		    c->insn_failed_write ? "VMWRITE" : "VMREAD", c->insn_failed_field,
+		    c->insn_failed_error, vmx_insn_error_name(c->insn_failed_error));
+	return -1;
+}
+
+void vmx_msr_lists_sync(struct vmx_vcpu *x)
+{
+	/* 24.7.2, 24.8.2: the guest list is both the entry-load and the exit-store area. */
+	if (vmx_msr_list_take_dirty(&x->msrs.guest)) {
+		vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, x->msrs.guest.count);
+		vmwrite(VMCS_EXIT_MSR_STORE_COUNT, x->msrs.guest.count);
+	}
+	if (vmx_msr_list_take_dirty(&x->msrs.host))
+		vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, x->msrs.host.count);
+}
+
+static const char *forbidden_name(uint32_t reason)
+{
+	switch (reason) {
+	case VMX_EXIT_VMCLEAR:
+	case VMX_EXIT_VMLAUNCH:
+	case VMX_EXIT_VMPTRLD:
+	case VMX_EXIT_VMPTRST:
+	case VMX_EXIT_VMREAD:
+	case VMX_EXIT_VMRESUME:
+	case VMX_EXIT_VMWRITE:
+	case VMX_EXIT_VMXOFF:
+	case VMX_EXIT_VMXON:
+	case VMX_EXIT_INVEPT:
+	case VMX_EXIT_INVVPID:
+	case VMX_EXIT_VMFUNC:
+	case VMX_EXIT_GETSEC:
+	case VMX_EXIT_INVD:
+		return vmx_exit_reason_name(reason);
+	default:
+		return NULL;
+	}
+}
+
+/* The guest-state fields a failed entry is usually about (26.3.1), for the log. */
+static void dump_entry_state(struct vcpu *v)
+{
+	hv_printf("hv: guest %s: VM entry failed: cr0 0x%llx cr4 0x%llx efer 0x%llx rflags 0x%llx "
+		  "rip 0x%llx\n",
+		  v->cfg->name, (unsigned long long)vmread(VMCS_GUEST_CR0),
+		  (unsigned long long)vmread(VMCS_GUEST_CR4), (unsigned long long)vmread(VMCS_GUEST_EFER),
+		  (unsigned long long)vmread(VMCS_GUEST_RFLAGS), (unsigned long long)vmread(VMCS_GUEST_RIP));
+	hv_printf("hv: guest %s: cs ar 0x%llx ss ar 0x%llx tr ar 0x%llx, entry controls 0x%llx, "
+		  "interruptibility 0x%llx\n",
+		  v->cfg->name, (unsigned long long)vmread(VMCS_GUEST_CS_AR),
+		  (unsigned long long)vmread(VMCS_GUEST_SS_AR), (unsigned long long)vmread(VMCS_GUEST_TR_AR),
+		  (unsigned long long)vmread(VMCS_ENTRY_CONTROLS),
+		  (unsigned long long)vmread(VMCS_GUEST_INTERRUPTIBILITY));
+}
+
+/* Exit-qualification values of a VM-entry failure for invalid guest state (26.8). */
+static const char *entry_fail_detail(uint64_t q)
+{
+	switch (q) {
+	case 2:
+		return "invalid guest state (PDPTE loading)";
+	case 3:
+		return "invalid guest state (NMI injection blocked by STI)";
+	case 4:
+		return "invalid guest state (VMCS link pointer)";
+	default:
+		return "invalid guest state";
+	}
+}
+
+static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
+{
+	uint32_t basic = EXIT_REASON_BASIC(reason);
+	uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+	memset(e, 0, sizeof(*e));
+	e->arch_code = reason;
+	/* 27.2.5: the instruction length is saved for every instruction-caused exit. */
+	e->insn_len = (uint32_t)vmread(VMCS_EXIT_INSN_LEN);
+	if (reason & EXIT_REASON_ENTRY_FAILURE) {
+		/* 26.8: the VM entry failed after the controls and host state were checked. */
+		e->kind = EXIT_BAD_STATE;
+		e->name = basic == VMX_EXIT_MSR_LOADING ? "MSR loading (qualification = failing entry, from 1)"
+			  : basic == VMX_EXIT_MACHINE_CHECK ? "machine check during VM entry"
+							     : entry_fail_detail(q);
+		e->bad.qualification = q;
+		dump_entry_state(v);
+		return;
+	}
+	switch (basic) {
+	case VMX_EXIT_CPUID:
+		e->kind = EXIT_CPUID;
+		return;
+	case VMX_EXIT_VMCALL:
+		e->kind = EXIT_HYPERCALL;
+		return;
+	case VMX_EXIT_IO:
+		/* Exit qualification for I/O instructions (table 27-5). */
+		e->kind = EXIT_IO;
+		e->io.size = (uint8_t)((q & 7) + 1);
+		e->io.in = q & BIT(3);
+		e->io.string = q & BIT(4);
+		e->io.rep = q & BIT(5);
+		e->io.port = (uint16_t)(q >> 16);
+		return;
+	case VMX_EXIT_RDMSR:
+	case VMX_EXIT_WRMSR:
+		e->kind = basic == VMX_EXIT_WRMSR ? EXIT_MSR_WRITE : EXIT_MSR_READ;
+		e->msr.index = (uint32_t)v->gprs.rcx;
+		return;
+	case VMX_EXIT_HLT:
+		e->kind = EXIT_HLT;
+		return;
+	case VMX_EXIT_XSETBV: /* unconditional in VMX non-root operation (25.1.2) */
+		e->kind = EXIT_XSETBV;
+		return;
+	case VMX_EXIT_TRIPLE_FAULT:
+		e->kind = EXIT_SHUTDOWN;
+		return;
+	case VMX_EXIT_EPT_VIOLATION:
+		/* Table 27-7: bits 0-2 the access (read, write, fetch), bits 3-5 what the EPT
+		 * entry allowed (none of them: not present). */
+		e->kind = EXIT_NPF;
+		e->npf.gpa = vmread(VMCS_GUEST_PHYSICAL_ADDRESS);
+		e->npf.write = q & BIT(1);
+		e->npf.fetch = q & BIT(2);
+		e->npf.present = q & (BIT(3) | BIT(4) | BIT(5));
+		return;
+	case VMX_EXIT_EPT_MISCONFIG:
+		/* 28.2.3.1: an EPT entry the CPU considers malformed: a hypervisor bug. */
+		e->kind = EXIT_BAD_STATE;
+		e->name = "EPT misconfiguration (guest-physical address in qualification)";
+		e->bad.qualification = vmread(VMCS_GUEST_PHYSICAL_ADDRESS);
+		return;
+	case VMX_EXIT_EXCEPTION_NMI: {
+		uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
+		if ((info & INTR_INFO_VALID) && INTR_INFO_TYPE(info) == INTR_TYPE_NMI) {
+			/* A host NMI (pin-based "NMI exiting"; exit interruption information, 27.2.2).
+			 * INT 2 runs the host's NMI handler as delivery through the IDT would, and its
+			 * IRET ends the NMI blocking the exit may have left (vol. 3A 6.7.1), as KVM
+			 * and bhyve do. If no blocking was left, INT 2 and IRET change nothing. */
+			__asm__ __volatile__("int $2" ::: "memory");
+			e->kind = EXIT_HOST_EVENT;
+			return;
+		}
+		if ((info & INTR_INFO_VALID) && INTR_INFO_TYPE(info) == INTR_TYPE_HW_EXCEPTION) {
+			/* Only #NM is ever in the exception bitmap (vmx_set_intercept). */
+			e->kind = EXIT_EXCEPTION;
+			e->exc.vector = (uint8_t)INTR_INFO_VECTOR(info);
+			return;
+		}
+		e->kind = EXIT_UNKNOWN;
+		e->name = "exception or NMI exit of another type";
+		return;
+	}
+	default:
+		e->name = forbidden_name(basic);
+		e->kind = e->name ? EXIT_FORBIDDEN : EXIT_UNKNOWN;
+		if (!e->name)
+			e->name = vmx_exit_reason_name(basic);
+		return;
+	}
+}
+
+/* VMLAUNCH/VMRESUME itself failed (30.2, 30.4): nothing ran; say why and stop.
+ * rc from vmx_run_loop: bit 2 set for VMRESUME, then 1 = VMfailInvalid, 2 = VMfailValid. */
+static void entry_failed(struct vcpu *v, int rc)
+{
+	const char *insn = rc & 4 ? "RESUME" : "LAUNCH";
+	if ((rc & 3) == 1) {
+		vcpu_stop(v, "VM%s failed: VMfailInvalid (no current VMCS)", insn);
+		return;
+	}
+	uint32_t err = (uint32_t)vmread(VMCS_VM_INSTRUCTION_ERROR);
+	dump_entry_state(v);
+	vcpu_stop(v, "VM%s failed: VM-instruction error %u (%s)", insn, err, vmx_insn_error_name(err));
+}
+
+static void skip_instruction(uint32_t len)
+{
+	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + len);
+	/* 24.4.2: the skipped instruction ends any STI / MOV SS blocking. */
+	uint64_t is = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	if (is & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, is & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+static void inject_exception(unsigned vector, bool error_code)
+{
+	/* 24.8.3: a hardware exception needs no instruction length; the error code is 0. */
+	uint32_t info = vector | (INTR_TYPE_HW_EXCEPTION << 8) | INTR_INFO_VALID;
+	if (error_code) {
+		info |= INTR_INFO_DELIVER_ERROR;
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, 0);
+	}
+	vmwrite(VMCS_ENTRY_INTR_INFO, info);
+}
+
+/* Control-register exits are the backend's own business: the core never sees them. */
+static enum exit_action handle_cr(struct vcpu *v, uint32_t insn_len)
+{
+	int rc = vmx_cr_access(v, vmread(VMCS_EXIT_QUALIFICATION));
+	if (rc < 0)
+		return ACT_STOP;
+	if (rc > 0) {
+		inject_exception(13, true);
+		return ACT_RESUME;
+	}
+	skip_instruction(insn_len);
+	return ACT_RESUME;
+}
+
+/* Before every entry that follows a slow exit: the autoload counts (VMWRITE only when one
+ * changed) and any VMREAD/VMWRITE failure since the last entry. 0, or -1 with the guest
+ * stopped. */
+static int prepare_entry(struct vcpu *v, struct vmx_vcpu *x)
+{
+	char err[160];
+	vmx_msr_lists_sync(x);
+	if (x->cpu->insn_failed && vmx_check_insn_failure(err, sizeof(err))) {
+		vcpu_stop(v, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* 0: re-enter the guest; 1: the guest has ended. Called by vmx_run_loop for every exit
+ * vmx_exit_fast() does not finish, with every guest GPR saved in v->gprs. An injected
+ * event was delivered: VM exit cleared the valid bit of the VM-entry interruption
+ * information (24.8.3), so nothing is injected twice. */
+int vmx_exit_slow(struct vcpu *v);
+int vmx_exit_slow(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->arch;
+	uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON);
+	enum exit_action act;
+	if (reason == VMX_EXIT_CR_ACCESS) {
+#ifdef HV_BENCH
+		vmx_acct_exit(v, EXIT_UNKNOWN); /* charged to no exit kind the core knows */
+#endif
+		act = handle_cr(v, (uint32_t)vmread(VMCS_EXIT_INSN_LEN));
+	} else {
+		struct vm_exit e;
+		decode_exit(v, reason, &e);
+#ifdef HV_BENCH
+		vmx_acct_exit(v, e.kind);
+#endif
+		act = hv_handle_exit(v, &e);
+		if (act == ACT_SKIP)
+			skip_instruction(e.insn_len);
+	}
+	switch (act) {
+	case ACT_INJECT_GP:
+		inject_exception(13, true);
+		break;
+	case ACT_INJECT_UD:
+		inject_exception(6, false);
+		break;
+	case ACT_INJECT_NM:
+		inject_exception(7, false);
+		break;
+	case ACT_STOP:
+		return 1;
+	default:
+		break;
+	}
+	return prepare_entry(v, x) ? 1 : 0;
+}
+
+void vmx_vcpu_run(struct vcpu *v)
+{
+	struct vmx_vcpu *x = v->arch;
+	if (prepare_entry(v, x))
+		return;
+	exit_acct_start(v); /* what follows is the exit path */
+	int rc = vmx_run_loop(v, vmx_exit_fast);
+	if (rc)
+		entry_failed(v, rc);
+}
+
+const struct virt_backend vmx_backend = {
+	.name = "vmx",
+	.cpu_enable = vmx_cpu_enable,
+	.vcpu_create = vmx_vcpu_create,
+	.vcpu_run = vmx_vcpu_run,
+	.read_mode = vmx_read_mode,
+	.msr_field_read = vmx_msr_field_read,
+	.msr_field_write = vmx_msr_field_write,
+	.set_intercept = vmx_set_intercept,
+};

@@ -1,0 +1,86 @@
+/*
+ * The VMX fast path, the mirror of svm_exit_fast_*() (arch/x86/svm/svm_exit.c):
+ * vmx_run_loop (vmx_run.asm) calls it on every VM exit with the guest's volatile
+ * GPRs saved; it finishes CPUID, hypercall and port I/O exits on its own and
+ * returns 0 to resume the guest, or 1 for vmx_exit_slow(). Its only VMCS accesses
+ * are the VMREADs of the exit information and the one VMWRITE that advances the
+ * guest's RIP: no host state, no MSR, no extended state.
+ */
+#include "arch/x86/vmx/vmx.h"
+#include "hv/exit_fast.h"
+#include "hv/vcpu.h"
+#include "hv/vio.h"
+
+int vmx_exit_fast(struct vcpu *v);
+
+#ifdef HV_BENCH
+/* The autoload lists are MSR accesses too, executed by the CPU at every VM exit (store
+ * the guest list, load the host list) and VM entry (load the guest list): SDM vol. 3C
+ * 27.4, 27.6, 26.4. Charged to the exit like the ones the hypervisor executes. */
+void vmx_acct_exit(struct vcpu *v, enum exit_kind kind)
+{
+	const struct vmx_vcpu *x = v->arch;
+	v->cur_kind = kind;
+	if (x->msrs.guest.count || x->msrs.host.count)
+		exit_acct_add(ACCT_MSR, 2u * x->msrs.guest.count + x->msrs.host.count);
+}
+#define ACCT_EXIT(v, kind) vmx_acct_exit((v), (kind))
+#else
+#define ACCT_EXIT(v, kind) ((void)0)
+#endif
+
+/* Past the instruction that exited; its length is in the VMCS for every instruction
+ * exit (27.2.5). The skipped instruction ends blocking by STI or MOV SS (24.4.2). */
+static inline void skip(void)
+{
+	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
+	uint64_t is = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	if (__builtin_expect(is & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS), 0))
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+			is & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+int vmx_exit_fast(struct vcpu *v)
+{
+#ifdef HV_BENCH
+	if (v->floor_left) { /* the do-nothing exit the benchmark compares against */
+		v->floor_left--;
+		v->cur_kind = EXIT_UNKNOWN; /* its VMWRITE is charged to no reported kind */
+		vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + v->floor_len);
+		return 0;
+	}
+#endif
+	/* Basic exit reasons only: an entry failure (bit 31) never matches. */
+	uint64_t reason = vmread(VMCS_EXIT_REASON);
+	if (reason == VMX_EXIT_CPUID) {
+		ACCT_EXIT(v, EXIT_CPUID);
+		/* CPUID.1:ECX.OSXSAVE mirrors CR4.OSXSAVE, a bit the guest owns (vmx_cr.c). */
+		uint64_t cr4 = (uint32_t)v->gprs.rax == 1 ? vmread(VMCS_GUEST_CR4) : 0;
+		if (!hv_fast_cpuid(v, &v->gprs.rax, cr4))
+			return 1;
+		skip();
+		return 0;
+	}
+	if (reason == VMX_EXIT_VMCALL) {
+		ACCT_EXIT(v, EXIT_HYPERCALL);
+		if (!hv_fast_hypercall(v, &v->gprs.rax))
+			return 1;
+		skip();
+		return 0;
+	}
+	if (reason == VMX_EXIT_IO) {
+		/* Exit qualification for I/O instructions (table 27-5): string and REP forms
+		 * need the general path. */
+		uint64_t q = vmread(VMCS_EXIT_QUALIFICATION);
+		if (q & (BIT(4) | BIT(5)))
+			return 1;
+		ACCT_EXIT(v, EXIT_IO);
+		if (vio_access(v, &v->gprs.rax, (uint16_t)(q >> 16), (unsigned)(q & 7) + 1, q & BIT(3)) !=
+		    ACT_SKIP)
+			return 1; /* the exit port: the slow path sees the guest has ended */
+		v->exits[EXIT_IO]++;
+		skip();
+		return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,285 @@
+/*
+ * One VMX guest: its VMCS, EPT tables, bitmaps and MSR lists, set up so the
+ * guest starts exactly as a Multiboot v1 loader leaves a kernel (32-bit
+ * protected mode, paging off, flat segments; Multiboot spec 3.2), the same
+ * state arch/x86/svm/svm_vcpu.c builds. Paging off in VMX non-root operation
+ * is legal only with "unrestricted guest" (SDM vol. 3C 26.3.1.1).
+ *
+ * Host state is written once here and never again (the exit path rewrites
+ * nothing; HOST_RSP is the single exception, see vmx_run.asm). The host never
+ * uses FS/GS, SYSCALL or SWAPGS, so the guest's KERNEL_GS_BASE, STAR, LSTAR,
+ * CSTAR, SFMASK and TSC_AUX simply stay live in the CPU across VM exits (VM
+ * exits do not touch them, 27.5), exactly as on SVM (svm_exit.c). EFER and
+ * PAT switch through their dedicated VMCS fields, SYSENTER and FS/GS bases
+ * through the guest/host-state areas (26.3.2.1, 27.5.1).
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/efer.h"
+#include "arch/x86/cpu_tables.h"
+#include "arch/x86/msr_index.h"
+#include "arch/x86/page_table.h"
+#include "arch/x86/pat.h"
+#include "arch/x86/vmx/vmx.h"
+#include "arch/x86/vmx/vmx_msr_bitmap.h"
+#include "hv/fmt.h"
+#include "hv/lib.h"
+#include "hv/percpu.h"
+#include "hv/vcpu.h"
+
+/* Access rights, table 24-2: type, S, DPL, P in 7:0; AVL, L, D/B, G in 15:12; unusable 16. */
+#define AR_CODE32 0xc09b /* G, D, P, S, type 0xb (execute/read, accessed) */
+#define AR_DATA32 0xc093 /* G, B, P, S, type 0x3 (read/write, accessed) */
+#define AR_TSS32 0x008b  /* P, type 0xb (busy 32-bit TSS) */
+#define AR_LDT 0x0082    /* P, type 0x2 */
+#define VPID_GUEST 1     /* one guest per core: the same VPID everywhere */
+#define MSR_LIST_PAGES 2 /* 512 entries: the architectural minimum of IA32_VMX_MISC[27:25] */
+
+struct PACKED desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+/* Guest segment register n (ES, CS, SS, DS, FS, GS, LDTR, TR: encodings step by 2, B.1-B.4). */
+static void guest_seg(unsigned n, uint16_t sel, uint32_t ar, uint32_t limit)
+{
+	vmwrite(VMCS_GUEST_ES_SEL + 2 * n, sel);
+	vmwrite(VMCS_GUEST_ES_BASE + 2 * n, 0);
+	vmwrite(VMCS_GUEST_ES_LIMIT + 2 * n, limit);
+	vmwrite(VMCS_GUEST_ES_AR + 2 * n, ar);
+}
+
+/* 24.4: the Multiboot entry state, as svm_vcpu.c's init_state. */
+static void init_guest_state(struct vcpu *v, struct vmx_vcpu *x)
+{
+	enum { ES, CS, SS, DS, FS, GS, LDTR, TR };
+	guest_seg(CS, 0x08, AR_CODE32, 0xffffffffu);
+	for (unsigned n = ES; n <= GS; n++)
+		if (n != CS)
+			guest_seg(n, 0x10, AR_DATA32, 0xffffffffu);
+	guest_seg(LDTR, 0, AR_LDT, 0xffff);
+	guest_seg(TR, 0, AR_TSS32, 0xffff);
+	vmwrite(VMCS_GUEST_GDTR_BASE, 0);
+	vmwrite(VMCS_GUEST_GDTR_LIMIT, 0);
+	vmwrite(VMCS_GUEST_IDTR_BASE, 0);
+	vmwrite(VMCS_GUEST_IDTR_LIMIT, 0x3ff);
+	vmx_cr_init(x, CR0_PE | CR0_ET, 0);
+	vmwrite(VMCS_GUEST_CR3, 0);
+	vmwrite(VMCS_GUEST_DR7, 0x400);
+	vmwrite(VMCS_GUEST_RSP, 0);
+	vmwrite(VMCS_GUEST_RIP, v->boot.entry);
+	vmwrite(VMCS_GUEST_RFLAGS, 0x2);
+	vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
+	vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
+	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
+	vmwrite(VMCS_GUEST_PAT, PAT_POWER_ON);
+	vmwrite(VMCS_GUEST_EFER, 0);
+	/* 24.4.2: active, nothing blocked, no pending debug exceptions, no shadow VMCS (link ~0,
+	 * 26.3.1.5). */
+	vmwrite(VMCS_GUEST_ACTIVITY_STATE, 0);
+	vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
+	vmwrite(VMCS_GUEST_PENDING_DBG, 0);
+	vmwrite(VMCS_LINK_POINTER, ~0ull);
+	v->gprs.rax = v->boot.eax;
+	v->gprs.rbx = v->boot.mbi_gpa;
+}
+
+/* 24.5 and 26.2.2-26.2.4: what VM exit loads. Selectors from arch/x86/cpu_tables.h. */
+static void init_host_state(struct percpu *pc)
+{
+	struct desc_ptr gdtr, idtr;
+	__asm__ __volatile__("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
+	vmwrite(VMCS_HOST_CR0, read_cr0());
+	vmwrite(VMCS_HOST_CR3, read_cr3());
+	vmwrite(VMCS_HOST_CR4, read_cr4());
+	vmwrite(VMCS_HOST_CS_SEL, SEL_CODE64);
+	vmwrite(VMCS_HOST_SS_SEL, SEL_DATA);
+	vmwrite(VMCS_HOST_DS_SEL, SEL_DATA);
+	vmwrite(VMCS_HOST_ES_SEL, SEL_DATA);
+	vmwrite(VMCS_HOST_FS_SEL, 0);
+	vmwrite(VMCS_HOST_GS_SEL, 0);
+	vmwrite(VMCS_HOST_TR_SEL, SEL_TSS);
+	vmwrite(VMCS_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
+	vmwrite(VMCS_HOST_GS_BASE, rdmsr(MSR_GS_BASE));
+	vmwrite(VMCS_HOST_TR_BASE, (uint64_t)(uintptr_t)&((struct cpu_tables *)pc->arch)->tss);
+	/* VM exit sets the GDTR and IDTR limits to 0xFFFF (27.5.2): harmless, the host loads
+	 * no selector beyond its five GDT slots and takes no vector beyond its 256 gates. */
+	vmwrite(VMCS_HOST_GDTR_BASE, gdtr.base);
+	vmwrite(VMCS_HOST_IDTR_BASE, idtr.base);
+	vmwrite(VMCS_HOST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS));
+	vmwrite(VMCS_HOST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
+	vmwrite(VMCS_HOST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));
+	vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
+	vmwrite(VMCS_HOST_PAT, rdmsr(MSR_PAT));
+	vmwrite(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_stub);
+	/* HOST_RSP: the run loop's frame, written once before VMLAUNCH (vmx_run.asm). */
+}
+
+/* 24.6-24.8: the controls computed per CPU, plus the per-vCPU addresses. */
+static void init_controls(struct vcpu *v, struct vmx_vcpu *x)
+{
+	const struct vmx_controls *c = &x->cpu->ctl;
+	vmwrite(VMCS_PIN_CONTROLS, c->pin);
+	vmwrite(VMCS_PROC_CONTROLS, c->proc);
+	vmwrite(VMCS_PROC_CONTROLS2, c->proc2);
+	vmwrite(VMCS_EXIT_CONTROLS, c->exit);
+	x->entry_controls = c->entry; /* "IA-32e mode guest" off: the guest starts in 32-bit mode */
+	vmwrite(VMCS_ENTRY_CONTROLS, x->entry_controls);
+	x->exception_bitmap = 0; /* guest exceptions stay in the guest (24.6.3) */
+	vmwrite(VMCS_EXCEPTION_BITMAP, x->exception_bitmap);
+	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
+	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+	vmwrite(VMCS_IO_BITMAP_A, x->io_bitmap_a_pa);
+	vmwrite(VMCS_IO_BITMAP_B, x->io_bitmap_b_pa);
+	vmwrite(VMCS_MSR_BITMAP, x->msr_bitmap_pa);
+	vmwrite(VMCS_TSC_OFFSET, v->tsc_offset);
+	vmwrite(VMCS_EPT_POINTER, x->eptp);
+	vmwrite(VMCS_VPID, VPID_GUEST);
+	if (c->proc2 & PROC2_ENABLE_XSAVES)
+		vmwrite(VMCS_XSS_EXIT_BITMAP, 0); /* 25.1.3: XSAVES/XRSTORS never exit */
+	/* MSR autoload areas (24.7.2, 24.8.2): the guest list is both the VM-entry load and
+	 * the VM-exit store area (vmx_msr_list.h); counts follow in vmx_msr_lists_sync. */
+	uint64_t guest_list = (uint64_t)(uintptr_t)x->msrs.guest.entries;
+	vmwrite(VMCS_ENTRY_MSR_LOAD_ADDR, guest_list);
+	vmwrite(VMCS_EXIT_MSR_STORE_ADDR, guest_list);
+	vmwrite(VMCS_EXIT_MSR_LOAD_ADDR, (uint64_t)(uintptr_t)x->msrs.host.entries);
+	vmx_msr_lists_sync(x);
+}
+
+static int alloc_vcpu(struct vcpu *v, struct vmx_vcpu **out)
+{
+	struct vmx_vcpu *x = (struct vmx_vcpu *)(uintptr_t)page_alloc(&hv_pool, 1, PAGE_SIZE);
+	uint64_t vmcs = page_alloc(&hv_pool, 1, PAGE_SIZE);
+	uint64_t msr_bitmap = page_alloc(&hv_pool, 1, PAGE_SIZE);
+	uint64_t io = page_alloc(&hv_pool, 2, PAGE_SIZE);
+	uint64_t lists = page_alloc(&hv_pool, 2 * MSR_LIST_PAGES, PAGE_SIZE);
+	uint64_t ept = pt_new_root(&hv_pool);
+	if (!x || !vmcs || !msr_bitmap || !io || !lists || !ept ||
+	    pt_map(&hv_pool, ept, 0, v->mem_hpa, v->mem.size, &pt_format_ept))
+		return -1;
+	memset(x, 0, sizeof(*x));
+	x->vmcs_pa = vmcs;
+	x->ept_root = ept;
+	x->eptp = ept | EPTP_WB | EPTP_WALK_4; /* 24.6.11; no accessed/dirty flags */
+	x->msr_bitmap_pa = msr_bitmap;
+	x->io_bitmap_a_pa = io;
+	x->io_bitmap_b_pa = io + PAGE_SIZE;
+	x->cpu = this_cpu()->virt;
+	uint32_t cap = MIN(x->cpu->ctl.msr_list_max, MSR_LIST_PAGES * PAGE_SIZE / 16);
+	vmx_msr_list_init(&x->msrs.guest, (struct vmx_msr_entry *)(uintptr_t)lists, cap);
+	vmx_msr_list_init(&x->msrs.host,
+			  (struct vmx_msr_entry *)(uintptr_t)(lists + MSR_LIST_PAGES * PAGE_SIZE), cap);
+	vmx_msr_bitmap_build((uint8_t *)(uintptr_t)msr_bitmap);
+	vmx_io_bitmaps_build((uint8_t *)(uintptr_t)io, (uint8_t *)(uintptr_t)(io + PAGE_SIZE));
+	*out = x;
+	return 0;
+}
+
+int vmx_vcpu_create(struct vcpu *v, char *err, size_t errlen)
+{
+	struct percpu *pc = this_cpu();
+	struct vmx_vcpu *x;
+	if (alloc_vcpu(v, &x)) {
+		hv_snprintf(err, errlen, "out of hypervisor memory for the VMCS and EPT tables");
+		return -1;
+	}
+	v->arch = x;
+	/* 24.2, 24.11.3: a new VMCS carries the revision identifier and is VMCLEARed
+	 * (launch state "clear") before VMPTRLD makes it current. */
+	memset((void *)(uintptr_t)x->vmcs_pa, 0, PAGE_SIZE);
+	*(uint32_t *)(uintptr_t)x->vmcs_pa = x->cpu->revision;
+	if (vmclear(x->vmcs_pa) || vmptrld(x->vmcs_pa)) {
+		hv_snprintf(err, errlen, "VMX: VMCLEAR/VMPTRLD of the VMCS at 0x%llx failed",
+			    (unsigned long long)x->vmcs_pa);
+		return -1;
+	}
+	init_controls(v, x);
+	init_host_state(pc);
+	init_guest_state(v, x);
+	if (vmx_check_insn_failure(err, errlen))
+		return -1;
+	/* No stale guest-physical or linear translations for this EPTP/VPID (28.3.3.3, 30.3). */
+	const struct vmx_controls *c = &x->cpu->ctl;
+	int bad = c->invept_single ? invept(INVEPT_SINGLE, x->eptp) : invept(INVEPT_ALL, 0);
+	if (!bad && c->invvpid)
+		bad = c->invvpid_single ? invvpid(INVVPID_SINGLE, VPID_GUEST) : invvpid(INVVPID_ALL, 0);
+	if (bad) {
+		hv_snprintf(err, errlen, "VMX: INVEPT/INVVPID failed (VM-instruction error %llu)",
+			    (unsigned long long)vmread(VMCS_VM_INSTRUCTION_ERROR));
+		return -1;
+	}
+	return 0;
+}
+
+void vmx_read_mode(struct vcpu *v, struct guest_mode *m)
+{
+	struct vmx_vcpu *x = v->arch;
+	m->cr0 = vmx_guest_cr0(x);
+	m->cr3 = vmread(VMCS_GUEST_CR3);
+	m->cr4 = vmx_guest_cr4(x);
+	m->efer = vmread(VMCS_GUEST_EFER);
+	m->rflags = vmread(VMCS_GUEST_RFLAGS);
+	m->rip = vmread(VMCS_GUEST_RIP);
+	m->cs_base = vmread(VMCS_GUEST_CS_BASE);
+	/* 24.4.1: SS.DPL is the CPL. */
+	m->cpl = (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
+	uint64_t cs_ar = vmread(VMCS_GUEST_CS_AR);
+	m->cs_bits = (m->efer & EFER_LMA) && (cs_ar & AR_L) ? 64 : (cs_ar & AR_DB) ? 32 : 16;
+}
+
+void vmx_set_intercept(struct vcpu *v, enum intercept_kind what, bool on)
+{
+	struct vmx_vcpu *x = v->arch;
+	if (what == INTERCEPT_XFD_WRITE) {
+		/* The MSR bitmap is read from memory on every WRMSR (24.6.9): no VMWRITE needed. */
+		vmx_msr_bitmap_set((uint8_t *)(uintptr_t)x->msr_bitmap_pa, MSR_XFD, true, on);
+		return;
+	}
+	/* #NM (vector 7) through the exception bitmap (24.6.3). */
+	x->exception_bitmap = on ? x->exception_bitmap | (uint32_t)BIT(7)
+				 : x->exception_bitmap & ~(uint32_t)BIT(7);
+	vmwrite(VMCS_EXCEPTION_BITMAP, x->exception_bitmap);
+}
+
+int vmx_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	(void)v;
+	switch (msr) {
+	case MSR_EFER:
+		*val = vmread(VMCS_GUEST_EFER);
+		return 0;
+	case MSR_PAT:
+		*val = vmread(VMCS_GUEST_PAT);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int vmx_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	struct vmx_vcpu *x = v->arch;
+	switch (msr) {
+	case MSR_EFER: {
+		/* LMA keeps its value, so the "IA-32e mode guest" control stays consistent. */
+		uint64_t efer;
+		if (efer_guest_write(val, vmread(VMCS_GUEST_EFER), vmx_guest_cr0(x) & CR0_PG,
+				     cpuid(0x80000001u, 0).edx, &efer))
+			return -1;
+		vmwrite(VMCS_GUEST_EFER, efer);
+		return 0;
+	}
+	case MSR_PAT:
+		if (!pat_valid(val))
+			return -1;
+		vmwrite(VMCS_GUEST_PAT, val);
+		return 0;
+	case MSR_TSC:
+		/* 25.3: with "use TSC offsetting" the guest reads TSC + offset. */
+		v->tsc_offset = val - rdtsc();
+		vmwrite(VMCS_TSC_OFFSET, v->tsc_offset);
+		return 0;
+	default:
+		return -1;
+	}
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Emulator tests under Bochs 2.7: the VMX backend on corei7_skylake_x and the SVM backend on
+# ryzen (NRIP save, XSETBV intercept: stricter than QEMU TCG), each with the default image
+# and with the misbehaving guests (triple fault, write outside the partition, a
+# virtualization instruction, HLT with interrupts off; no triple fault on ryzen, see below)
+# and with the xstate guest, which switches itself to long mode.
+# Checks what the hypervisor prints. The 2-CPU cases need the hypervisor to find the second
+# CPU: OVMF under Bochs publishes no ACPI tables (no MADT).
+# Bochs is slow (12-60 s a run): one emulator at a time, every run under a timeout, the
+# whole suite in about 4-5 minutes. Prints "bochs: N passed, M failed".
+# Usage: tests/emu/run_bochs.sh [FILTER]   (runs only cases whose name contains FILTER)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+build=${BUILD:-build}
+out=$build/emu-bochs
+mkdir -p "$out"
+filter=${1:-}
+. tests/emu/lib.sh
+
+# image_with_guest NAME MODE -> image whose hv.cfg runs builtin:misbehave mode=MODE alone on
+# cpu 0 (8 MiB, as in tests/emu/cases/containment.cfg), so the case needs a single CPU.
+image_with_guest() {
+  local cfg=$out/$1.cfg
+  printf '[guest %s]\ncpu = 0\nmemory = 8M\nkernel = builtin:misbehave\ncmdline = mode=%s\n' \
+    "$2" "$2" >"$cfg"
+  image_with_cfg "$1" "$cfg"
+}
+
+# run_case NAME MODEL COUNT IMAGE -- PATTERN... (patterns as in check_log)
+run_case() {
+  local name=$1 model=$2 count=$3 img=$4; shift 4
+  shift # --
+  selected "$name" || return 0
+  local log=$out/$name.log start=$SECONDS
+  tests/emu/boot.sh --emu bochs --bochs-cpu "$model" --image "$img" --smp "$count" \
+    --timeout 150 --log "$log" >/dev/null 2>&1
+  check_log "$name" "$log" "$start" "$@"
+}
+
+for be in vmx svm; do
+  if [ $be = vmx ]; then model=corei7_skylake_x; insn=VMXON; else model=ryzen; insn=VMRUN; fi
+  run_case "$be-default-2cpu" $model 2 "$build/hv.img" -- \
+    "^hv: using $be$" "^hv: 2 of 2 CPUs online" \
+    "^hv: guest selftest-0 cpu 0: passed" "^hv: guest selftest-1 cpu 1: passed" \
+    "^hv: all guests done: 2 passed, 0 failed$"
+  # Bochs 2.7's SVM model never delivers #VMEXIT(SHUTDOWN): its triple-fault PANIC (fatal
+  # whatever the bochsrc says) comes before the shutdown intercept is looked at. The SVM
+  # triple-fault path is covered by QEMU's containment case (tests/emu/run_all.sh).
+  [ $be = vmx ] && run_case "$be-triple" $model 1 "$(image_with_guest $be-triple triple)" -- \
+    "^hv: using $be$" \
+    "^hv: guest triple cpu 0: stopped \(triple fault \(shutdown\)\)" \
+    "^hv: all guests done: 0 passed, 1 failed$"
+  run_case "$be-outside" $model 1 "$(image_with_guest $be-outside outside)" -- \
+    "^hv: using $be$" \
+    "^hv: guest outside cpu 0: stopped \(write of guest-physical 0x800000 outside its 8 MiB partition\)" \
+    "^hv: all guests done: 0 passed, 1 failed$"
+  run_case "$be-forbidden" $model 1 "$(image_with_guest $be-forbidden forbidden)" -- \
+    "^hv: using $be$" \
+    "^hv: guest forbidden cpu 0: stopped \(forbidden instruction $insn\)" \
+    "^hv: all guests done: 0 passed, 1 failed$"
+  run_case "$be-hlt" $model 1 "$(image_with_guest $be-hlt hlt)" -- \
+    "^hv: using $be$" \
+    "^hv: guest hlt cpu 0: stopped \(HLT with interrupts disabled" \
+    "^hv: all guests done: 0 passed, 1 failed$"
+  # On both CPUs at once, each with its own register pattern: the guest switches itself to
+  # long mode (on VMX the backend emulates the EFER.LMA switch, arch/x86/vmx/vmx_cr.c) and
+  # takes 100,000 exits with its x87/SSE/AVX(-512) state live.
+  run_case "$be-xstate-2cpu" $model 2 "$(image_with_cfg $be-xstate tests/emu/cases/xstate.cfg)" -- \
+    "^hv: using $be$" "^\[xstate-0\] xstate: pattern .* VM exits in 64-bit mode" \
+    "^\[xstate-1\] xstate: pattern .* VM exits in 64-bit mode" \
+    "^\[xstate-0\] xstate: registers: ok" "^\[xstate-1\] xstate: registers: ok" \
+    "^hv: guest xstate-1 exits: 1004[0-9][0-9] total" \
+    "!FAIL" "^hv: all guests done: 2 passed, 0 failed$"
+done
+
+echo "bochs: $passed passed, $failed failed"
+[ $failed -eq 0 ]

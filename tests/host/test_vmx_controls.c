@@ -1,0 +1,103 @@
+/* VMX controls from capability MSRs (arch/x86/vmx/vmx_controls.c), SDM vol. 3C A.3-A.5. */
+#include <string.h>
+#include "arch/x86/vmx/vmx_controls.h"
+#include "arch/x86/vmx/vmx_vmcs.h"
+#include "tests/host/harness.h"
+
+/* must-be-1 bits in 31:0, may-be-1 bits in 63:32 */
+static uint64_t cap(uint32_t must1, uint32_t may1)
+{
+	return (uint64_t)may1 << 32 | must1;
+}
+
+/* A CPU that allows every control; TRUE MSRs (BASIC[55]) so default1 bits may be 0. */
+static struct vmx_caps generous(void)
+{
+	struct vmx_caps c = {
+		.basic = 1ull << 55,
+		.pin = cap(0, ~0u),
+		.proc = cap(0, ~0u),
+		.proc2 = cap(0, ~0u),
+		.exit = cap(0, ~0u),
+		.entry = cap(0, ~0u),
+		.misc = 2ull << 25,
+		.ept_vpid = EPT_CAP_WALK_4 | EPT_CAP_WB | EPT_CAP_INVEPT | EPT_CAP_INVEPT_SINGLE |
+			    EPT_CAP_INVEPT_ALL | VPID_CAP_INVVPID | VPID_CAP_INVVPID_SINGLE,
+	};
+	return c;
+}
+
+TEST(vmx_controls_required_and_optional_set)
+{
+	struct vmx_caps c = generous();
+	struct vmx_controls v;
+	char err[128] = "";
+	REQUIRE(vmx_controls_compute(&c, &v, err, sizeof(err)) == 0);
+	CHECK(v.proc2 & PROC2_ENABLE_EPT);
+	CHECK(v.proc2 & PROC2_ENABLE_VPID);
+	CHECK(v.proc2 & PROC2_UNRESTRICTED_GUEST);
+	CHECK(v.proc2 & PROC2_ENABLE_XSAVES);
+	CHECK(v.proc & PROC_USE_MSR_BITMAPS);
+	CHECK(v.exit & EXIT_LOAD_EFER);
+	CHECK(v.entry & ENTRY_LOAD_PAT);
+	/* Run-time controls start clear; CR3 exiting is pointless with EPT. */
+	CHECK(!(v.entry & ENTRY_IA32E_MODE_GUEST));
+	CHECK(!(v.proc & (PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING)));
+	CHECK(!(v.pin & PIN_EXTERNAL_INTERRUPT_EXITING));
+	CHECK(v.invept_single);
+	CHECK(v.invvpid && v.invvpid_single);
+	CHECK_EQ(v.msr_list_max, 512 * 3);
+}
+
+TEST(vmx_controls_must_be_one_and_may_be_one_honoured)
+{
+	struct vmx_caps c = generous();
+	/* Without TRUE MSRs the CR3 exits are default1 and forced on; an optional control
+	 * the CPU cannot set is simply left out. */
+	c.proc = cap(PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING | 0x0401e172u, ~0u);
+	c.proc2 = cap(0, ~(uint32_t)PROC2_ENABLE_XSAVES);
+	struct vmx_controls v;
+	char err[128] = "";
+	REQUIRE(vmx_controls_compute(&c, &v, err, sizeof(err)) == 0);
+	CHECK((v.proc & (PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING)) ==
+	      (PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING));
+	CHECK(!(v.proc2 & PROC2_ENABLE_XSAVES));
+	/* Whatever is chosen, every bit obeys the capability MSR (A.3.2). */
+	CHECK_EQ(v.proc & (uint32_t)c.proc, (uint32_t)c.proc);
+	CHECK_EQ(v.proc2 & ~(uint32_t)(c.proc2 >> 32), 0);
+}
+
+TEST(vmx_controls_missing_required_control_named)
+{
+	struct vmx_caps c = generous();
+	c.proc2 = cap(0, ~(uint32_t)PROC2_UNRESTRICTED_GUEST);
+	struct vmx_controls v;
+	char err[128] = "";
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "unrestricted guest") != NULL);
+	CHECK(strstr(err, "secondary processor-based") != NULL);
+}
+
+TEST(vmx_controls_dynamic_control_must_be_clearable)
+{
+	struct vmx_caps c = generous();
+	c.entry = cap(ENTRY_IA32E_MODE_GUEST, ~0u);
+	struct vmx_controls v;
+	char err[128] = "";
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "IA-32e mode guest") != NULL);
+}
+
+TEST(vmx_controls_missing_ept_capability_named)
+{
+	struct vmx_caps c = generous();
+	c.ept_vpid &= ~(uint64_t)EPT_CAP_WB;
+	struct vmx_controls v;
+	char err[128] = "";
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "write-back") != NULL);
+	c = generous();
+	c.ept_vpid &= ~(uint64_t)(EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL);
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "INVEPT type") != NULL);
+}
