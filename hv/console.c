@@ -34,6 +34,17 @@ void hv_printf(const char *fmt, ...)
 	va_end(ap);
 }
 
+bool console_report_begin(void)
+{
+	return spin_lock_bounded(&console_lock, 1u << 20);
+}
+
+void console_report_end(bool held)
+{
+	if (held)
+		spin_unlock(&console_lock);
+}
+
 void hv_printf_nolock(const char *fmt, ...)
 {
 	va_list ap;

@@ -14,5 +14,10 @@ void console_set_sink(console_sink_fn sink);
 void hv_printf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Print without taking the console lock: for crash reports, where the lock may be held. */
 void hv_printf_nolock(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A multi-line report (a crash) that other CPUs' lines must not cut into: takes the console
+ * lock if it comes free within a bounded wait (it may be held by the crashing CPU itself)
+ * and returns whether it did; print with hv_printf_nolock, then console_report_end(). */
+bool console_report_begin(void);
+void console_report_end(bool held);
 
 #endif

@@ -28,6 +28,7 @@ void x86_exception(struct exc_frame *f)
 		return;
 	}
 	const char *name = f->vector < 32 ? exc_names[f->vector] : "external interrupt";
+	bool held = console_report_begin();
 	hv_printf_nolock("\nhv: CRASH on cpu %u (APIC ID %u): vector %llu %s, error code 0x%llx\n",
 			 pc->index, pc->apic_id, (unsigned long long)f->vector, name,
 			 (unsigned long long)f->error);
@@ -58,6 +59,7 @@ void x86_exception(struct exc_frame *f)
 		hv_printf_nolock("  stack %016llx %016llx %016llx %016llx\n",
 				 (unsigned long long)sp[0], (unsigned long long)sp[1],
 				 (unsigned long long)sp[2], (unsigned long long)sp[3]);
+	console_report_end(held);
 	if (crash_hook)
 		crash_hook();
 	cpu_park();
