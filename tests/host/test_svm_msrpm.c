@@ -2,6 +2,7 @@
 #include "arch/x86/svm/svm_msrpm.h"
 #include "hv/msr_policy.h"
 #include "tests/host/harness.h"
+#include "tests/host/msr_map_check.h"
 
 static uint8_t msrpm[SVM_MSRPM_SIZE];
 
@@ -10,17 +11,7 @@ TEST(svm_msrpm_matches_policy_table_bit_for_bit)
 {
 	svm_msrpm_build(msrpm);
 	static const uint32_t bases[] = { 0, 0xc0000000u, 0xc0010000u };
-	unsigned mismatches = 0;
-	for (int b = 0; b < 3; b++) {
-		for (uint32_t msr = bases[b]; msr < bases[b] + 0x2000; msr++) {
-			for (int w = 0; w < 2; w++) {
-				bool want = msr_handling_for(msr, w) != MSR_PASSTHROUGH;
-				if (svm_msrpm_intercepts(msrpm, msr, w) != want)
-					mismatches++;
-			}
-		}
-	}
-	CHECK_EQ(mismatches, 0);
+	CHECK_EQ(msr_map_mismatches(msrpm, svm_msrpm_intercepts, bases, 3), 0);
 	CHECK(!svm_msrpm_intercepts(msrpm, MSR_LSTAR, false));
 	CHECK(!svm_msrpm_intercepts(msrpm, MSR_LSTAR, true));
 	CHECK(!svm_msrpm_intercepts(msrpm, MSR_TSC, false));

@@ -3,6 +3,7 @@
 #include "arch/x86/vmx/vmx_msr_bitmap.h"
 #include "hv/msr_policy.h"
 #include "tests/host/harness.h"
+#include "tests/host/msr_map_check.h"
 
 static uint8_t bitmap[VMX_MSR_BITMAP_SIZE];
 
@@ -16,17 +17,7 @@ TEST(vmx_msr_bitmap_matches_policy_table_bit_for_bit)
 {
 	vmx_msr_bitmap_build(bitmap);
 	static const uint32_t bases[] = { 0, 0xc0000000u };
-	unsigned mismatches = 0;
-	for (int b = 0; b < 2; b++) {
-		for (uint32_t msr = bases[b]; msr < bases[b] + 0x2000; msr++) {
-			for (int w = 0; w < 2; w++) {
-				bool want = msr_handling_for(msr, w) != MSR_PASSTHROUGH;
-				if (vmx_msr_bitmap_intercepts(bitmap, msr, w) != want)
-					mismatches++;
-			}
-		}
-	}
-	CHECK_EQ(mismatches, 0);
+	CHECK_EQ(msr_map_mismatches(bitmap, vmx_msr_bitmap_intercepts, bases, 2), 0);
 	CHECK(!vmx_msr_bitmap_intercepts(bitmap, MSR_LSTAR, false));
 	CHECK(!vmx_msr_bitmap_intercepts(bitmap, MSR_LSTAR, true));
 	CHECK(!vmx_msr_bitmap_intercepts(bitmap, MSR_TSC, false));

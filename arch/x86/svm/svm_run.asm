@@ -20,12 +20,7 @@ extern svm_exit_slow
 %include "arch/x86/guest_regs.inc"
 
 svm_run_loop:
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_HOST_CALLEE_SAVED
 	push rdx		; [rsp + 16]: the fast-path handler
 	push rdi		; [rsp + 8]: struct vcpu *
 	push rsi		; [rsp]: the VMCB's physical address (= its address: identity mapped)
@@ -68,12 +63,7 @@ svm_run_loop:
 
 .done:
 	add rsp, 24
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
+	POP_HOST_CALLEE_SAVED
 	ret
 
 section .note.GNU-stack noalloc noexec nowrite progbits

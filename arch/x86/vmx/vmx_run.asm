@@ -28,12 +28,7 @@ extern vmx_exit_slow
 %include "arch/x86/guest_regs.inc"
 
 vmx_run_loop:
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_HOST_CALLEE_SAVED
 	push rsi		; [rsp + 16]: the fast-path handler
 	push rdi		; [rsp + 8]: struct vcpu *
 	push rdi		; [rsp]: scratch for the guest's RAX at an exit
@@ -96,12 +91,7 @@ vmx_run_ended:
 	xor eax, eax
 vmx_run_out:
 	add rsp, 24
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
+	POP_HOST_CALLEE_SAVED
 	ret
 
 section .note.GNU-stack noalloc noexec nowrite progbits
