@@ -114,7 +114,7 @@ NORETURN void boot_takeover(struct boot_plan *p, const struct hv_config *cfg)
 		platform_finish(how);
 	}
 	hv_printf("hv: using %s\n", be->name);
-	guest_run_init(vcpus, be, how, cfg->debug_fault_cpu);
+	guest_run_init(vcpus, be, how, &cfg->debug);
 	switch_stack(hv_cpus[0].stack_base + HV_STACK_SIZE - 16, bsp_main, &hv_cpus[0]);
 	cpu_park();
 }

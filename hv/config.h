@@ -38,11 +38,19 @@ struct hv_guest_cfg {
 
 /* About 220 KiB: callers keep it in static storage, never on a stack. */
 #define HV_NO_DEBUG_FAULT 0xffffffffu
+/* Faults made on purpose, to exercise diagnostics and containment (tests, bring-up). */
+struct hv_debug {
+	/* [hv] debug_fault_cpu: that CPU's hypervisor faults before running its guest. */
+	uint32_t fault_cpu;
+	/* [hv] debug_bad_entry = CPU state|control: that CPU's first VM entry is given a
+	 * guest state (or a control) the CPU must refuse. */
+	uint32_t bad_entry_cpu;
+	bool bad_entry_control;
+};
+
 struct hv_config {
 	enum hv_on_finish on_finish;
-	/* [hv] debug_fault_cpu: that CPU's hypervisor faults on purpose before running its
-	 * guest, to exercise crash reports and fault containment (tests, bring-up). */
-	uint32_t debug_fault_cpu;
+	struct hv_debug debug;
 	uint32_t nguests;
 	struct hv_guest_cfg guests[HV_MAX_GUESTS];
 };

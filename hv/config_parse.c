@@ -30,6 +30,8 @@
  *     on_finish  when every guest has finished: poweroff (default), halt, reboot
  *     debug_fault_cpu  that CPU's hypervisor faults on purpose before running its
  *                guest (crash-report and containment testing)
+ *     debug_bad_entry  CPU state|control: that CPU's first VM entry gets a guest
+ *                state (or a control) the CPU must refuse (entry-failure diagnostics)
  * - [guest NAME] starts a guest; at most 64 of them. NAME is 1-31 characters
  *   of A-Z a-z 0-9 _ . - and unique. Each key at most once, except module:
  *     cpu        required. Logical CPU index (0 = the boot CPU), or `all`:
@@ -92,6 +94,7 @@ static const struct key {
 } key_table[] = {
 	{ SEC_HV, "on_finish", config_set_on_finish, false, false },
 	{ SEC_HV, "debug_fault_cpu", config_set_debug_fault_cpu, false, false },
+	{ SEC_HV, "debug_bad_entry", config_set_debug_bad_entry, false, false },
 	{ SEC_GUEST, "cpu", config_set_cpu, true, false },
 	{ SEC_GUEST, "memory", config_set_memory, true, false },
 	{ SEC_GUEST, "kernel", config_set_kernel, true, false },
@@ -216,7 +219,8 @@ int config_parse(const char *source, const char *text, size_t len, struct hv_con
 
 	memset(out, 0, sizeof(*out));
 	out->on_finish = HV_FINISH_POWEROFF;
-	out->debug_fault_cpu = HV_NO_DEBUG_FAULT;
+	out->debug.fault_cpu = HV_NO_DEBUG_FAULT;
+	out->debug.bad_entry_cpu = HV_NO_DEBUG_FAULT;
 	if (err && errlen)
 		err[0] = 0;
 	if (!text)

@@ -55,8 +55,25 @@ int config_set_debug_fault_cpu(struct config_parser *p, char *val)
 	const char *end = parse_u64(val, false, &v);
 	if (!end || *end || v >= HV_NO_DEBUG_FAULT)
 		return config_fail(p, "bad debug_fault_cpu '%s' (expected a CPU index)", val);
-	p->cfg->debug_fault_cpu = (uint32_t)v;
+	p->cfg->debug.fault_cpu = (uint32_t)v;
 	return 0;
+}
+
+int config_set_debug_bad_entry(struct config_parser *p, char *val)
+{
+	uint64_t v;
+	const char *end = parse_u64(val, false, &v);
+	if (end && v < HV_NO_DEBUG_FAULT && (*end == ' ' || *end == '\t')) {
+		while (*end == ' ' || *end == '\t')
+			end++;
+		if (!strcmp(end, "state") || !strcmp(end, "control")) {
+			p->cfg->debug.bad_entry_cpu = (uint32_t)v;
+			p->cfg->debug.bad_entry_control = !strcmp(end, "control");
+			return 0;
+		}
+	}
+	return config_fail(p, "bad debug_bad_entry '%s' (expected a CPU index, then state or control)",
+			   val);
 }
 
 int config_set_cpu(struct config_parser *p, char *val)

@@ -8,15 +8,15 @@ static uint32_t guests_total;
 static uint32_t guests_done, guests_passed;
 static const struct virt_backend *backend;
 static enum hv_on_finish finish_how;
-static uint32_t fault_cpu = HV_NO_DEBUG_FAULT;
+static struct hv_debug debug = { HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false };
 
 void guest_run_init(uint32_t nguests, const struct virt_backend *be, enum hv_on_finish on_finish,
-		    uint32_t debug_fault_cpu)
+		    const struct hv_debug *dbg)
 {
 	guests_total = nguests;
 	backend = be;
 	finish_how = on_finish;
-	fault_cpu = debug_fault_cpu;
+	debug = *dbg;
 }
 
 /* [hv] debug_fault_cpu: a deliberate #UD in the hypervisor, so the crash report and the
@@ -24,7 +24,7 @@ void guest_run_init(uint32_t nguests, const struct virt_backend *be, enum hv_on_
  * tested end to end. */
 static void maybe_fault(struct percpu *pc)
 {
-	if (pc->index == fault_cpu)
+	if (pc->index == debug.fault_cpu)
 		__asm__ __volatile__("ud2");
 }
 
@@ -87,6 +87,11 @@ void guest_run_cpu(struct percpu *pc)
 			hv_printf("hv: guest %s starting on cpu %u (%llu MiB at 0x%llx, entry 0x%x)\n",
 				  v->cfg->name, pc->index, (unsigned long long)(v->mem.size >> 20),
 				  (unsigned long long)v->mem_hpa, v->boot.entry);
+			if (pc->index == debug.bad_entry_cpu) {
+				hv_printf("hv: debug_bad_entry: cpu %u enters its guest with a bad %s\n",
+					  pc->index, debug.bad_entry_control ? "control" : "guest state");
+				backend->debug_break_entry(v, debug.bad_entry_control);
+			}
 			backend->vcpu_run(v);
 		}
 	}

@@ -7,7 +7,7 @@
 
 /* Set before any CPU runs: how many guests there are, the backend, what happens at the end. */
 void guest_run_init(uint32_t nguests, const struct virt_backend *be, enum hv_on_finish on_finish,
-		    uint32_t debug_fault_cpu);
+		    const struct hv_debug *debug);
 /* On each CPU: enable virtualization, run its guest, account, park. Never returns. */
 NORETURN void guest_run_cpu(struct percpu *pc);
 /* The guest has ended (or could not run): print its line; the last one prints the summary. */

@@ -39,6 +39,9 @@ struct virt_backend {
 	int (*msr_field_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
 	int (*msr_field_write)(struct vcpu *v, uint32_t msr, uint64_t val);
 	void (*set_intercept)(struct vcpu *v, enum intercept_kind what, bool on);
+	/* [hv] debug_bad_entry: make the next VM entry fail its checks, on the guest state
+	 * or (control) on a control field, to exercise the entry-failure diagnostics. */
+	void (*debug_break_entry)(struct vcpu *v, bool control);
 };
 
 #endif

@@ -57,6 +57,12 @@ run_case hypervisor-crash 2 "$(image_with_cfg crash tests/emu/cases/crash.cfg)" 
   "^hv: guest selftest-1 cpu 1: stopped \(hypervisor fault on cpu 1 \(crash report above\)\)" \
   "^hv: guest selftest-0 cpu 0: passed" "^hv: all guests done: 1 passed, 1 failed$"
 
+# A VM entry the CPU refuses (EFER.SVME clear: VMEXIT_INVALID) stops only that guest, with why.
+run_case bad-entry 2 "$(image_with_cfg bad-entry tests/emu/cases/bad-entry-state.cfg)" -- \
+  "^hv: debug_bad_entry: cpu 1 enters its guest with a bad guest state" \
+  "^hv: guest selftest-1 cpu 1: stopped \(VM entry refused the guest state: VMRUN consistency checks failed" \
+  "^hv: guest selftest-0 cpu 0: passed" "^hv: all guests done: 1 passed, 1 failed$"
+
 run_case malformed-config 2 "$(image_with_cfg malformed tests/emu/cases/malformed.cfg)" -- \
   "^hv: hv.cfg:3: unknown key 'memroy' in \[guest a\]" \
   "^hv: configuration error; nothing started" "!starting on cpu"

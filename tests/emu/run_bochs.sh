@@ -71,6 +71,20 @@ for be in vmx svm; do
     "^\[xstate-0\] xstate: registers: ok" "^\[xstate-1\] xstate: registers: ok" \
     "^hv: guest xstate-1 exits: 1004[0-9][0-9] total" \
     "!FAIL" "^hv: all guests done: 2 passed, 0 failed$"
+  # A VM entry the CPU refuses stops only that guest, with the diagnostics (on VMX: the
+  # guest-state fields, the exit qualification, the VM-instruction error and its meaning).
+  if [ $be = vmx ]; then
+    state_why="VM entry refused the guest state: invalid guest state \(qualification 0x0\)"
+  else
+    state_why="VM entry refused the guest state: VMRUN consistency checks failed"
+  fi
+  run_case "$be-bad-state" $model 2 "$(image_with_cfg $be-bad-state tests/emu/cases/bad-entry-state.cfg)" -- \
+    "^hv: guest selftest-1 cpu 1: stopped \($state_why" \
+    "^hv: guest selftest-0 cpu 0: passed" "^hv: all guests done: 1 passed, 1 failed$"
+  [ $be = vmx ] && run_case "$be-bad-control" $model 2 "$(image_with_cfg $be-bad-control tests/emu/cases/bad-entry-control.cfg)" -- \
+    "^hv: guest selftest-1: VM entry failed: cr0 0x[0-9a-f]+ cr4" \
+    "^hv: guest selftest-1 cpu 1: stopped \(VMLAUNCH failed: VM-instruction error 7 \(VM entry with invalid control field\(s\)\)\)" \
+    "^hv: guest selftest-0 cpu 0: passed" "^hv: all guests done: 1 passed, 1 failed$"
 done
 
 echo "bochs: $passed passed, $failed failed"

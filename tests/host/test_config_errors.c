@@ -196,3 +196,21 @@ TEST(config_error_buffer_sizes)
 	CHECK_EQ(config_parse("hv.cfg", G("a", "0"), strlen(G("a", "0")), &cfg, cfg_err, sizeof(cfg_err)), 0);
 	CHECK_STR(cfg_err, "");
 }
+
+TEST(config_debug_keys)
+{
+	REQUIRE(parse(G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.fault_cpu, HV_NO_DEBUG_FAULT);
+	CHECK_EQ(cfg.debug.bad_entry_cpu, HV_NO_DEBUG_FAULT);
+	REQUIRE(parse("[hv]\ndebug_fault_cpu = 3\ndebug_bad_entry = 1 control\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.fault_cpu, 3);
+	CHECK_EQ(cfg.debug.bad_entry_cpu, 1);
+	CHECK(cfg.debug.bad_entry_control);
+	REQUIRE(parse("[hv]\ndebug_bad_entry = 0\tstate\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.bad_entry_cpu, 0);
+	CHECK(!cfg.debug.bad_entry_control);
+	CHECK_ERR("[hv]\ndebug_bad_entry = 1\n", 2, "bad debug_bad_entry '1'");
+	CHECK_ERR("[hv]\ndebug_bad_entry = state\n", 2, "bad debug_bad_entry 'state'");
+	CHECK_ERR("[hv]\ndebug_bad_entry = 1 guest\n", 2, "bad debug_bad_entry '1 guest'");
+	CHECK_ERR("[hv]\ndebug_fault_cpu = x\n", 2, "bad debug_fault_cpu 'x'");
+}

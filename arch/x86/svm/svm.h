@@ -31,6 +31,7 @@ void svm_read_mode(struct vcpu *v, struct guest_mode *m);
 int svm_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int svm_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void svm_set_intercept(struct vcpu *v, enum intercept_kind what, bool on);
+void svm_debug_break_entry(struct vcpu *v, bool control);
 
 
 #endif

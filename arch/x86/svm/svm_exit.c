@@ -193,6 +193,10 @@ static void decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
 		e->insn_len = (uint32_t)(vmcb->control.next_rip - vmcb->save.rip);
 	else if (known_len(vmcb, v, code))
 		e->insn_len = known_len(vmcb, v, code);
+	/* VMEXIT_INVALID is -1 in the 64-bit EXITCODE (APM vol. 2 15.5.1, appendix C); QEMU
+	 * 7.2 TCG stores it zero-extended from 32 bits. Either way it is the failed VMRUN. */
+	if ((uint32_t)code == (uint32_t)SVM_EXIT_INVALID)
+		code = SVM_EXIT_INVALID;
 	switch (code) {
 	case SVM_EXIT_CPUID:
 		e->kind = EXIT_CPUID;
@@ -316,4 +320,5 @@ const struct virt_backend svm_backend = {
 	.msr_field_read = svm_msr_field_read,
 	.msr_field_write = svm_msr_field_write,
 	.set_intercept = svm_set_intercept,
+	.debug_break_entry = svm_debug_break_entry,
 };

@@ -178,3 +178,14 @@ int svm_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		return -1;
 	}
 }
+
+/* [hv] debug_bad_entry. APM vol. 2 15.5.1: VMRUN with EFER.SVME clear in the guest state,
+ * or with ASID 0, exits at once with VMEXIT_INVALID. */
+void svm_debug_break_entry(struct vcpu *v, bool control)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+	if (control)
+		vmcb->control.guest_asid = 0;
+	else
+		vmcb->save.efer &= ~EFER_SVME;
+}

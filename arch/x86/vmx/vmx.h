@@ -42,6 +42,7 @@ void vmx_read_mode(struct vcpu *v, struct guest_mode *m);
 int vmx_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int vmx_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void vmx_set_intercept(struct vcpu *v, enum intercept_kind what, bool on);
+void vmx_debug_break_entry(struct vcpu *v, bool control);
 
 /* vmx_cr.c: the CR0/CR4 guest/host masks and MOV-to-CR emulation (long-mode switch). */
 void vmx_cr_init(struct vmx_vcpu *x, uint64_t cr0, uint64_t cr4);

@@ -331,4 +331,5 @@ const struct virt_backend vmx_backend = {
 	.msr_field_read = vmx_msr_field_read,
 	.msr_field_write = vmx_msr_field_write,
 	.set_intercept = vmx_set_intercept,
+	.debug_break_entry = vmx_debug_break_entry,
 };

@@ -283,3 +283,15 @@ int vmx_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		return -1;
 	}
 }
+
+/* [hv] debug_bad_entry. SDM vol. 3C 26.3.1.1: CR0.PG set with PE clear is invalid guest
+ * state even with unrestricted guest (an entry failure, exit reason 33); 26.2.1.1: a
+ * CR3-target count above 4 is an invalid control (VMfailValid, VM-instruction error 7). */
+void vmx_debug_break_entry(struct vcpu *v, bool control)
+{
+	(void)v;
+	if (control)
+		vmwrite(VMCS_CR3_TARGET_COUNT, 5);
+	else
+		vmwrite(VMCS_GUEST_CR0, (vmread(VMCS_GUEST_CR0) | CR0_PG) & ~(uint64_t)CR0_PE);
+}
