@@ -42,6 +42,16 @@ NORETURN void platform_finish(enum hv_on_finish how)
 	cpu_park();
 }
 
+void platform_send_nmi(uint32_t apic_id)
+{
+	lapic_send_nmi(apic_id);
+}
+
+void platform_delay_us(uint64_t us)
+{
+	udelay(us);
+}
+
 /* A hypervisor fault on a CPU ends that CPU's guest, so the others still finish the run. */
 static void account_crashed_guest(void)
 {

@@ -15,6 +15,7 @@
 #define ICR_PENDING BIT(12)
 #define ICR_INIT 0x4500   /* INIT, level assert */
 #define ICR_STARTUP 0x4600
+#define ICR_NMI 0x4400    /* NMI, level assert (SDM vol. 3A 11.6.1) */
 
 static bool x2apic;
 static volatile uint32_t *mmio;
@@ -59,6 +60,11 @@ static void send_ipi(uint32_t apic_id, uint32_t icr)
 void lapic_send_init(uint32_t apic_id)
 {
 	send_ipi(apic_id, ICR_INIT);
+}
+
+void lapic_send_nmi(uint32_t apic_id)
+{
+	send_ipi(apic_id, ICR_NMI);
 }
 
 void lapic_send_sipi(uint32_t apic_id, uint8_t vector)

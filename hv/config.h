@@ -46,6 +46,8 @@ struct hv_debug {
 	 * guest state (or a control) the CPU must refuse. */
 	uint32_t bad_entry_cpu;
 	bool bad_entry_control;
+	/* [hv] debug_nmi_cpu: a CPU without a guest sends NMIs to that CPU while its guest runs. */
+	uint32_t nmi_cpu;
 };
 
 struct hv_config {

@@ -32,6 +32,8 @@
  *                guest (crash-report and containment testing)
  *     debug_bad_entry  CPU state|control: that CPU's first VM entry gets a guest
  *                state (or a control) the CPU must refuse (entry-failure diagnostics)
+ *     debug_nmi_cpu  the first CPU without a guest sends NMIs to that CPU for as
+ *                long as its guest runs (host NMI handling while guests run)
  * - [guest NAME] starts a guest; at most 64 of them. NAME is 1-31 characters
  *   of A-Z a-z 0-9 _ . - and unique. Each key at most once, except module:
  *     cpu        required. Logical CPU index (0 = the boot CPU), or `all`:
@@ -95,6 +97,7 @@ static const struct key {
 	{ SEC_HV, "on_finish", config_set_on_finish, false, false },
 	{ SEC_HV, "debug_fault_cpu", config_set_debug_fault_cpu, false, false },
 	{ SEC_HV, "debug_bad_entry", config_set_debug_bad_entry, false, false },
+	{ SEC_HV, "debug_nmi_cpu", config_set_debug_nmi_cpu, false, false },
 	{ SEC_GUEST, "cpu", config_set_cpu, true, false },
 	{ SEC_GUEST, "memory", config_set_memory, true, false },
 	{ SEC_GUEST, "kernel", config_set_kernel, true, false },
@@ -221,6 +224,7 @@ int config_parse(const char *source, const char *text, size_t len, struct hv_con
 	out->on_finish = HV_FINISH_POWEROFF;
 	out->debug.fault_cpu = HV_NO_DEBUG_FAULT;
 	out->debug.bad_entry_cpu = HV_NO_DEBUG_FAULT;
+	out->debug.nmi_cpu = HV_NO_DEBUG_FAULT;
 	if (err && errlen)
 		err[0] = 0;
 	if (!text)

@@ -59,6 +59,16 @@ int config_set_debug_fault_cpu(struct config_parser *p, char *val)
 	return 0;
 }
 
+int config_set_debug_nmi_cpu(struct config_parser *p, char *val)
+{
+	uint64_t v;
+	const char *end = parse_u64(val, false, &v);
+	if (!end || *end || v >= HV_NO_DEBUG_FAULT)
+		return config_fail(p, "bad debug_nmi_cpu '%s' (expected a CPU index)", val);
+	p->cfg->debug.nmi_cpu = (uint32_t)v;
+	return 0;
+}
+
 int config_set_debug_bad_entry(struct config_parser *p, char *val)
 {
 	uint64_t v;

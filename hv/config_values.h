@@ -36,6 +36,7 @@ char *config_trim(char *s);
 int config_set_on_finish(struct config_parser *p, char *val);
 int config_set_debug_fault_cpu(struct config_parser *p, char *val);
 int config_set_debug_bad_entry(struct config_parser *p, char *val);
+int config_set_debug_nmi_cpu(struct config_parser *p, char *val);
 int config_set_cpu(struct config_parser *p, char *val);
 int config_set_memory(struct config_parser *p, char *val);
 int config_set_kernel(struct config_parser *p, char *val);

@@ -1,4 +1,5 @@
 /* Per-CPU guest execution and the end-of-run summary. */
+#include "hv/debug_nmi.h"
 #include "hv/fmt.h"
 #include "hv/guest_run.h"
 #include "hv/log.h"
@@ -8,7 +9,7 @@ static uint32_t guests_total;
 static uint32_t guests_done, guests_passed;
 static const struct virt_backend *backend;
 static enum hv_on_finish finish_how;
-static struct hv_debug debug = { HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false };
+static struct hv_debug debug = { HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false, HV_NO_DEBUG_FAULT };
 
 void guest_run_init(uint32_t nguests, const struct virt_backend *be, enum hv_on_finish on_finish,
 		    const struct hv_debug *dbg)
@@ -73,8 +74,11 @@ void guest_finished(struct vcpu *v)
 void guest_run_cpu(struct percpu *pc)
 {
 	struct vcpu *v = pc->vcpu;
-	if (!v)
+	if (!v) {
+		if (debug.nmi_cpu < hv_ncpus && debug_nmi_sender(pc->index, debug.nmi_cpu))
+			debug_nmi_storm(pc->index, debug.nmi_cpu);
 		platform_park();
+	}
 	char err[160];
 	maybe_fault(pc);
 	if (v->end.kind == GUEST_RUNNING) {

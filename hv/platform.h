@@ -8,5 +8,8 @@
 NORETURN void platform_park(void);
 /* Every guest has ended: power off, reboot or halt as configured. */
 NORETURN void platform_finish(enum hv_on_finish how);
+/* An NMI to the CPU with this local APIC ID; a busy wait. For [hv] debug_nmi_cpu. */
+void platform_send_nmi(uint32_t apic_id);
+void platform_delay_us(uint64_t us);
 
 #endif

@@ -63,6 +63,11 @@ run_case bad-entry 2 "$(image_with_cfg bad-entry tests/emu/cases/bad-entry-state
   "^hv: guest selftest-1 cpu 1: stopped \(VM entry refused the guest state: VMRUN consistency checks failed" \
   "^hv: guest selftest-0 cpu 0: passed" "^hv: all guests done: 1 passed, 1 failed$"
 
+# Host NMIs while a guest runs with its registers live: all taken by the hypervisor.
+run_case nmi 2 "$(image_with_cfg nmi tests/emu/cases/nmi.cfg)" -- \
+  "^hv: debug_nmi: cpu 0 sends NMIs to cpu 1" "^\[xstate\] xstate: registers: ok" \
+  "^hv: guest xstate exits: .* host-event=[1-9]" "^hv: all guests done: 1 passed, 0 failed$"
+
 run_case malformed-config 2 "$(image_with_cfg malformed tests/emu/cases/malformed.cfg)" -- \
   "^hv: hv.cfg:3: unknown key 'memroy' in \[guest a\]" \
   "^hv: configuration error; nothing started" "!starting on cpu"

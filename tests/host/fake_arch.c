@@ -5,6 +5,7 @@
 #include "hv/host_cpu.h"
 #include "hv/msr_policy.h"
 #include "hv/platform.h"
+#include "hv/percpu.h"
 #include "tests/host/fake_arch.h"
 
 /* A small AMD-like CPU: max basic leaf 0xd, SVM, XSAVE with x87/SSE/AVX. */
@@ -86,6 +87,20 @@ void platform_park(void)
 	if (fake_platform_armed)
 		longjmp(fake_platform_jmp, 1);
 	abort();
+}
+
+/* The platform's CPU table (boot/takeover.c on the machine); tests fill it as needed. */
+struct percpu hv_cpus[HV_MAX_CPUS];
+uint32_t hv_ncpus;
+
+void platform_send_nmi(uint32_t apic_id)
+{
+	(void)apic_id;
+}
+
+void platform_delay_us(uint64_t us)
+{
+	(void)us;
 }
 
 void platform_finish(enum hv_on_finish how)

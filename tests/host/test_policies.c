@@ -1,9 +1,11 @@
 /* CPUID view, XCR0 rules, the virtual UART and the end-of-run summary. */
 #include <string.h>
 #include "hv/cpuid_policy.h"
+#include "hv/debug_nmi.h"
 #include "hv/guest_run.h"
 #include "hv/host_cpu.h"
 #include "hv/log.h"
+#include "hv/percpu.h"
 #include "hv/xcr0_policy.h"
 #include "tests/host/fake_arch.h"
 #include "tests/host/harness.h"
@@ -93,7 +95,7 @@ TEST(run_summary_counts_and_finishes_once)
 	console_set_sink(capture);
 	struct vcpu *a = fake_vcpu_new(4 << 20), *b = fake_vcpu_new(4 << 20);
 	guest_run_init(2, &fake_backend, HV_FINISH_HALT,
-		       &(struct hv_debug){ HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false });
+		       &(struct hv_debug){ HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false, HV_NO_DEBUG_FAULT });
 	vcpu_exit_status(a, 0);
 	a->exits[EXIT_CPUID] = 5;
 	fake_finish_how = -1;
@@ -113,4 +115,25 @@ TEST(run_summary_counts_and_finishes_once)
 	fake_vcpu_free(a);
 	fake_vcpu_free(b);
 	console_set_sink(NULL);
+}
+
+/* [hv] debug_nmi_cpu: the sender is the lowest-numbered CPU without a guest, never the
+ * target, and there is none when the target has no guest. */
+TEST(debug_nmi_sender_choice)
+{
+	static struct vcpu a, b;
+	memset(hv_cpus, 0, sizeof(hv_cpus));
+	hv_ncpus = 4;
+	hv_cpus[0].vcpu = &a; /* guests on 0 and 2; 1 and 3 free */
+	hv_cpus[2].vcpu = &b;
+	CHECK(debug_nmi_sender(1, 2));
+	CHECK(!debug_nmi_sender(3, 2));
+	CHECK(!debug_nmi_sender(0, 2));
+	CHECK(debug_nmi_sender(1, 0));
+	CHECK(!debug_nmi_sender(1, 1)); /* target without a guest */
+	CHECK(!debug_nmi_sender(1, 7)); /* no such CPU */
+	hv_cpus[1].vcpu = hv_cpus[3].vcpu = &a;
+	CHECK(!debug_nmi_sender(1, 2)); /* every CPU has a guest: nobody sends */
+	memset(hv_cpus, 0, sizeof(hv_cpus));
+	hv_ncpus = 0;
 }

@@ -184,6 +184,13 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 			 * IRET ends the NMI blocking the exit may have left (vol. 3A 6.7.1), as KVM
 			 * and bhyve do. If no blocking was left, INT 2 and IRET change nothing. */
 			__asm__ __volatile__("int $2" ::: "memory");
+			/* Guests never receive NMIs here (no virtual NMIs, none injected), so their
+			 * blocking by NMI must stay 0: with "NMI exiting" set, a guest IRET does
+			 * not unblock NMIs (25.3), and a 1 saved by this exit (Bochs 2.7 saves one)
+			 * would hold every later NMI off for as long as the guest runs. */
+			uint64_t is = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+			if (is & INTERRUPTIBILITY_NMI)
+				vmwrite(VMCS_GUEST_INTERRUPTIBILITY, is & ~(uint64_t)INTERRUPTIBILITY_NMI);
 			e->kind = EXIT_HOST_EVENT;
 			return;
 		}

@@ -209,6 +209,7 @@
 /* Guest interruptibility state (24.4.2, table 24-3). */
 #define INTERRUPTIBILITY_STI BIT(0)
 #define INTERRUPTIBILITY_MOV_SS BIT(1)
+#define INTERRUPTIBILITY_NMI BIT(3)
 
 /* Segment access rights as the VMCS holds them (24.4.1, table 24-2). */
 #define AR_L BIT(13)
