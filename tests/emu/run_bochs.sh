@@ -7,7 +7,7 @@
 # Checks what the hypervisor prints. The 2-CPU cases need the hypervisor to find the second
 # CPU: OVMF under Bochs publishes no ACPI tables (no MADT).
 # Bochs is slow (12-60 s a run): one emulator at a time, every run under a timeout, the
-# whole suite in about 4-5 minutes. Prints "bochs: N passed, M failed".
+# whole suite in about 8 minutes. Prints "bochs: N passed, M failed".
 # Usage: tests/emu/run_bochs.sh [FILTER]   (runs only cases whose name contains FILTER)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
