@@ -132,7 +132,9 @@ static inline NORETURN void cpu_park(void)
 #define CR4_OSXMMEXCPT BIT(10)
 #define CR4_LA57 BIT(12)
 #define CR4_VMXE BIT(13)
+#define CR4_PCIDE BIT(17)
 #define CR4_OSXSAVE BIT(18)
+#define CR4_SMEP BIT(20)
 
 #define EFER_SCE BIT(0)
 #define EFER_LME BIT(8)
@@ -141,6 +143,7 @@ static inline NORETURN void cpu_park(void)
 #define EFER_SVME BIT(12)
 #define EFER_FFXSR BIT(14) /* AMD */
 
+#define RFLAGS_TF BIT(8)
 #define RFLAGS_IF BIT(9)
 
 #endif

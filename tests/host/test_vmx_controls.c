@@ -101,3 +101,18 @@ TEST(vmx_controls_missing_ept_capability_named)
 	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
 	CHECK(strstr(err, "INVEPT type") != NULL);
 }
+
+TEST(vmx_controls_vpid_needs_invvpid)
+{
+	struct vmx_caps c = generous();
+	c.ept_vpid &= ~(uint64_t)VPID_CAP_INVVPID;
+	struct vmx_controls v;
+	char err[128] = "";
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "INVVPID") != NULL);
+	c = generous();
+	c.ept_vpid &= ~(uint64_t)VPID_CAP_INVVPID_SINGLE;
+	c.ept_vpid |= VPID_CAP_INVVPID_ALL;
+	REQUIRE(vmx_controls_compute(&c, &v, err, sizeof(err)) == 0);
+	CHECK(v.invvpid && !v.invvpid_single);
+}

@@ -2,12 +2,15 @@
 #ifndef ARCH_X86_VMX_VMX_H
 #define ARCH_X86_VMX_VMX_H
 
+#include "arch/x86/cpu.h"
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_msr_list.h"
 #include "arch/x86/vmx/vmx_vmcs.h"
 #include "hv/exit_acct.h"
 #include "hv/virt_backend.h"
 #include "hv/vm_exit.h"
+
+#define VPID_GUEST 1 /* one guest per core: the same VPID everywhere */
 
 struct vmx_cpu {
 	uint64_t vmxon_pa;           /* VMXON region (SDM vol. 3C 24.11.5) */
@@ -42,6 +45,9 @@ void vmx_read_mode(struct vcpu *v, struct guest_mode *m);
 int vmx_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int vmx_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void vmx_set_intercept(struct vcpu *v, enum intercept_kind what, bool on);
+/* Drop the guest's cached linear translations (INVVPID, 30.3): after an emulated control-
+ * register change the hardware would have flushed for (vol. 3A 4.10.4.1). 0 or -1. */
+int vmx_flush_guest_tlb(const struct vmx_vcpu *x);
 void vmx_debug_break_entry(struct vcpu *v, bool control);
 
 /* vmx_cr.c: the CR0/CR4 guest/host masks and MOV-to-CR emulation (long-mode switch). */
@@ -145,6 +151,30 @@ static inline int invvpid(uint64_t type, uint16_t vpid)
 	bool fail;
 	__asm__ __volatile__("invvpid %1, %2" : "=@ccbe"(fail) : "m"(desc), "r"(type) : "memory");
 	return fail ? -1 : 0;
+}
+
+/*
+ * Advance the guest past an instruction the hypervisor carried out for it, as the CPU
+ * would have: outside 64-bit mode RIP wraps at 4 GiB (and bits 63:32 must be 0 at VM
+ * entry, 26.3.1.4); the instruction ends blocking by STI or MOV SS (24.4.2); with
+ * RFLAGS.TF set it is followed by a single-step #DB (vol. 3A 17.3.1.4), made pending
+ * through BS (24.4.2, 26.6.3). Used by the fast and the slow exit paths alike.
+ */
+static inline void vmx_advance_rip(const struct vmx_vcpu *x, uint64_t len)
+{
+	uint64_t rip = vmread(VMCS_GUEST_RIP), next = rip + len;
+	if (!(x->entry_controls & ENTRY_IA32E_MODE_GUEST))
+		next = (uint32_t)next;
+	else if (__builtin_expect(!(rip >> 32) && (next >> 32), 0) &&
+		 !(vmread(VMCS_GUEST_CS_AR) & AR_L))
+		next = (uint32_t)next; /* compatibility mode */
+	vmwrite(VMCS_GUEST_RIP, next);
+	uint64_t is = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+	if (__builtin_expect(is & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS), 0))
+		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
+			is & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+	if (__builtin_expect(vmread(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0))
+		vmwrite(VMCS_GUEST_PENDING_DBG, vmread(VMCS_GUEST_PENDING_DBG) | PENDING_DBG_BS);
 }
 
 #endif

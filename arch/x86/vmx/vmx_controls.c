@@ -153,6 +153,11 @@ int vmx_controls_compute(const struct vmx_caps *caps, struct vmx_controls *out, 
 		hv_snprintf(err, errlen, "VMX: CPU lacks required EPT capability '%s'", missing);
 		return -1;
 	}
+	/* VPID is used, so its cached translations must be flushable (30.3 INVVPID). */
+	if (!(ev & VPID_CAP_INVVPID) || !(ev & (VPID_CAP_INVVPID_SINGLE | VPID_CAP_INVVPID_ALL))) {
+		hv_snprintf(err, errlen, "VMX: CPU lacks required VPID capability 'INVVPID'");
+		return -1;
+	}
 	out->invept_single = ev & EPT_CAP_INVEPT_SINGLE;
 	out->invvpid = (ev & VPID_CAP_INVVPID) && (ev & (VPID_CAP_INVVPID_SINGLE | VPID_CAP_INVVPID_ALL));
 	out->invvpid_single = ev & VPID_CAP_INVVPID_SINGLE;

@@ -121,6 +121,8 @@ static int emulate_cr0(struct vcpu *v, struct vmx_vcpu *x, uint64_t val)
 		return 1;
 	if (pg_off && guest_in_64bit_code())
 		return 1; /* paging may only be turned off from compatibility mode */
+	if (pg_off && (cr4 & CR4_PCIDE))
+		return 1; /* vol. 2B MOV: clearing PG with CR4.PCIDE set is #GP */
 	bool pae_paging = (val & CR0_PG) && (cr4 & CR4_PAE) && !(efer & EFER_LME);
 	if (pae_paging && (pg_on || ((val ^ old) & (CR0_CD | CR0_NW))) &&
 	    load_pdptes(v, vmread(VMCS_GUEST_CR3)))
@@ -132,6 +134,12 @@ static int emulate_cr0(struct vcpu *v, struct vmx_vcpu *x, uint64_t val)
 	uint64_t forced1 = c->cr0_fixed0 & ~(CR0_PE | CR0_PG);
 	vmwrite(VMCS_CR0_READ_SHADOW, val);
 	vmwrite(VMCS_GUEST_CR0, (val | forced1) & c->cr0_fixed1);
+	/* The CPU would have flushed the TLBs for a PG change (vol. 3A 4.10.4.1); a VMWRITE
+	 * does not, and with VPID neither does VM entry (28.3.3.3). */
+	if ((pg_on || pg_off || ((val ^ old) & CR0_WP)) && vmx_flush_guest_tlb(x)) {
+		vcpu_stop(v, "INVVPID failed after a CR0 change");
+		return -1;
+	}
 	return 0;
 }
 
@@ -152,6 +160,12 @@ static int emulate_cr4(struct vcpu *v, struct vmx_vcpu *x, uint64_t val)
 		return 1;
 	vmwrite(VMCS_CR4_READ_SHADOW, val);
 	vmwrite(VMCS_GUEST_CR4, (val | c->cr4_fixed0) & c->cr4_fixed1);
+	/* As for CR0: changes the CPU would have flushed for (vol. 3A 4.10.4.1). */
+	if (((val ^ old) & (CR4_PGE | CR4_PAE | CR4_PSE | CR4_PCIDE | CR4_SMEP)) &&
+	    vmx_flush_guest_tlb(x)) {
+		vcpu_stop(v, "INVVPID failed after a CR4 change");
+		return -1;
+	}
 	return 0;
 }
 
@@ -171,10 +185,20 @@ int vmx_cr_access(struct vcpu *v, uint64_t q)
 		if (cr == 4)
 			return emulate_cr4(v, x, val);
 		if (cr == 3) { /* only when the CPU forces CR3-load exiting (vmx_controls.c) */
+			/* With PCIDE, bit 63 asks not to flush and is not loaded (vol. 3A 4.10.4.1);
+			 * without it, a set bit 63 is reserved. */
+			bool keep = (m.cr4 & CR4_PCIDE) && (val >> 63);
+			if (!(m.cr4 & CR4_PCIDE) && (val >> 63))
+				return 1;
+			val &= ~BIT(63);
 			bool pae = (m.cr0 & CR0_PG) && (m.cr4 & CR4_PAE) && !(m.efer & EFER_LMA);
 			if (pae && load_pdptes(v, val))
 				return 1;
 			vmwrite(VMCS_GUEST_CR3, val);
+			if (!keep && vmx_flush_guest_tlb(x)) {
+				vcpu_stop(v, "INVVPID failed after a CR3 load");
+				return -1;
+			}
 			return 0;
 		}
 		break;

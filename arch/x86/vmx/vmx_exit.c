@@ -227,20 +227,12 @@ static void entry_failed(struct vcpu *v, int rc)
 	vcpu_stop(v, "VM%s failed: VM-instruction error %u (%s)", insn, err, vmx_insn_error_name(err));
 }
 
-static void skip_instruction(uint32_t len)
-{
-	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + len);
-	/* 24.4.2: the skipped instruction ends any STI / MOV SS blocking. */
-	uint64_t is = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-	if (is & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
-		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, is & ~(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
-}
-
 static void inject_exception(unsigned vector, bool error_code)
 {
-	/* 24.8.3: a hardware exception needs no instruction length; the error code is 0. */
+	/* 24.8.3: a hardware exception needs no instruction length; the error code is 0.
+	 * 26.2.1.3: in real mode (unrestricted guest, CR0.PE = 0) none is delivered. */
 	uint32_t info = vector | (INTR_TYPE_HW_EXCEPTION << 8) | INTR_INFO_VALID;
-	if (error_code) {
+	if (error_code && (vmread(VMCS_GUEST_CR0) & CR0_PE)) {
 		info |= INTR_INFO_DELIVER_ERROR;
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, 0);
 	}
@@ -257,7 +249,7 @@ static enum exit_action handle_cr(struct vcpu *v, uint32_t insn_len)
 		inject_exception(13, true);
 		return ACT_RESUME;
 	}
-	skip_instruction(insn_len);
+	vmx_advance_rip(v->arch, insn_len);
 	return ACT_RESUME;
 }
 
@@ -298,7 +290,7 @@ int vmx_exit_slow(struct vcpu *v)
 #endif
 		act = hv_handle_exit(v, &e);
 		if (act == ACT_SKIP)
-			skip_instruction(e.insn_len);
+			vmx_advance_rip(x, e.insn_len);
 	}
 	switch (act) {
 	case ACT_INJECT_GP:

@@ -30,14 +30,10 @@ void vmx_acct_exit(struct vcpu *v, enum exit_kind kind)
 #endif
 
 /* Past the instruction that exited; its length is in the VMCS for every instruction
- * exit (27.2.5). The skipped instruction ends blocking by STI or MOV SS (24.4.2). */
-static inline void skip(void)
+ * exit (27.2.5). */
+static inline void skip(struct vcpu *v)
 {
-	vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
-	uint64_t is = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-	if (__builtin_expect(is & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS), 0))
-		vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
-			is & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+	vmx_advance_rip(v->arch, vmread(VMCS_EXIT_INSN_LEN));
 }
 
 int vmx_exit_fast(struct vcpu *v)
@@ -58,14 +54,14 @@ int vmx_exit_fast(struct vcpu *v)
 		uint64_t cr4 = (uint32_t)v->gprs.rax == 1 ? vmread(VMCS_GUEST_CR4) : 0;
 		if (!hv_fast_cpuid(v, &v->gprs.rax, cr4))
 			return 1;
-		skip();
+		skip(v);
 		return 0;
 	}
 	if (reason == VMX_EXIT_VMCALL) {
 		ACCT_EXIT(v, EXIT_HYPERCALL);
 		if (!hv_fast_hypercall(v, &v->gprs.rax))
 			return 1;
-		skip();
+		skip(v);
 		return 0;
 	}
 	if (reason == VMX_EXIT_IO) {
@@ -79,7 +75,7 @@ int vmx_exit_fast(struct vcpu *v)
 		    ACT_SKIP)
 			return 1; /* the exit port: the slow path sees the guest has ended */
 		v->exits[EXIT_IO]++;
-		skip();
+		skip(v);
 		return 0;
 	}
 	return 1;

@@ -31,7 +31,6 @@
 #define AR_DATA32 0xc093 /* G, B, P, S, type 0x3 (read/write, accessed) */
 #define AR_TSS32 0x008b  /* P, type 0xb (busy 32-bit TSS) */
 #define AR_LDT 0x0082    /* P, type 0x2 */
-#define VPID_GUEST 1     /* one guest per core: the same VPID everywhere */
 #define MSR_LIST_PAGES 2 /* 512 entries: the architectural minimum of IA32_VMX_MISC[27:25] */
 
 struct PACKED desc_ptr {
@@ -127,8 +126,14 @@ static void init_controls(struct vcpu *v, struct vmx_vcpu *x)
 	vmwrite(VMCS_ENTRY_CONTROLS, x->entry_controls);
 	x->exception_bitmap = 0; /* guest exceptions stay in the guest (24.6.3) */
 	vmwrite(VMCS_EXCEPTION_BITMAP, x->exception_bitmap);
+	/* Every control field is written: a VMCS region's initial contents are undefined
+	 * (24.11.1). PFEC mask = match = 0: with #PF not in the bitmap, no #PF exits (25.2). */
+	vmwrite(VMCS_PF_ERROR_MASK, 0);
+	vmwrite(VMCS_PF_ERROR_MATCH, 0);
 	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
 	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+	vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, 0);
+	vmwrite(VMCS_ENTRY_INSN_LEN, 0);
 	vmwrite(VMCS_IO_BITMAP_A, x->io_bitmap_a_pa);
 	vmwrite(VMCS_IO_BITMAP_B, x->io_bitmap_b_pa);
 	vmwrite(VMCS_MSR_BITMAP, x->msr_bitmap_pa);
@@ -201,8 +206,8 @@ int vmx_vcpu_create(struct vcpu *v, char *err, size_t errlen)
 	/* No stale guest-physical or linear translations for this EPTP/VPID (28.3.3.3, 30.3). */
 	const struct vmx_controls *c = &x->cpu->ctl;
 	int bad = c->invept_single ? invept(INVEPT_SINGLE, x->eptp) : invept(INVEPT_ALL, 0);
-	if (!bad && c->invvpid)
-		bad = c->invvpid_single ? invvpid(INVVPID_SINGLE, VPID_GUEST) : invvpid(INVVPID_ALL, 0);
+	if (!bad)
+		bad = vmx_flush_guest_tlb(x);
 	if (bad) {
 		hv_snprintf(err, errlen, "VMX: INVEPT/INVVPID failed (VM-instruction error %llu)",
 			    (unsigned long long)vmread(VMCS_VM_INSTRUCTION_ERROR));
@@ -294,4 +299,10 @@ void vmx_debug_break_entry(struct vcpu *v, bool control)
 		vmwrite(VMCS_CR3_TARGET_COUNT, 5);
 	else
 		vmwrite(VMCS_GUEST_CR0, (vmread(VMCS_GUEST_CR0) | CR0_PG) & ~(uint64_t)CR0_PE);
+}
+
+int vmx_flush_guest_tlb(const struct vmx_vcpu *x)
+{
+	/* vmx_controls_compute requires INVVPID with the single-context or all-context type. */
+	return x->cpu->ctl.invvpid_single ? invvpid(INVVPID_SINGLE, VPID_GUEST) : invvpid(INVVPID_ALL, 0);
 }

@@ -107,6 +107,8 @@
 #define VMCS_PIN_CONTROLS 0x4000
 #define VMCS_PROC_CONTROLS 0x4002
 #define VMCS_EXCEPTION_BITMAP 0x4004
+#define VMCS_PF_ERROR_MASK 0x4006
+#define VMCS_PF_ERROR_MATCH 0x4008
 #define VMCS_CR3_TARGET_COUNT 0x400a
 #define VMCS_EXIT_CONTROLS 0x400c
 #define VMCS_EXIT_MSR_STORE_COUNT 0x400e
@@ -210,6 +212,7 @@
 #define INTERRUPTIBILITY_STI BIT(0)
 #define INTERRUPTIBILITY_MOV_SS BIT(1)
 #define INTERRUPTIBILITY_NMI BIT(3)
+#define PENDING_DBG_BS BIT(14) /* pending debug exceptions: single step (24.4.2) */
 
 /* Segment access rights as the VMCS holds them (24.4.1, table 24-2). */
 #define AR_L BIT(13)
