@@ -140,9 +140,15 @@ void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct
 		t->ext[i] = host(leaf, 0);
 	}
 	t->ext[0].eax = t->max_ext;
-	t->ext[1].ecx &= ~CPUID_81_ECX_SVM;
-	if (t->max_ext >= 0x80000008u)
+	/* Features whose EFER bit or MSR the guest is not given: a guest would enable them,
+	 * get #GP, and (Linux's msr_set_bit swallows it) believe itself protected. */
+	t->ext[1].ecx &= ~(CPUID_81_ECX_SVM | CPUID_81_ECX_TCE);
+	if (t->max_ext >= 0x80000008u) {
 		t->ext[8].ecx &= ~0xf0ffu; /* one core: NC = 0, APIC ID size 0 */
+		t->ext[8].ebx &= ~CPUID_88_EBX_HIDDEN;
+	}
+	if (t->max_ext >= 0x80000021u)
+		t->ext[0x21].eax &= ~CPUID_8021_EAX_AUTOIBRS;
 
 	static const char sig[12] = CPUID_HV_SIGNATURE;
 	t->hv[0].eax = CPUID_HV_BASE + 1;

@@ -59,6 +59,11 @@ struct cpuid_value cpuid_lookup(const struct cpuid_table *t, uint32_t leaf, uint
 #define CPUID_7_EBX_TSC_ADJUST BIT(1)
 #define CPUID_7_EBX_SGX BIT(2)
 #define CPUID_81_ECX_SVM BIT(2)
+#define CPUID_81_ECX_TCE BIT(17)   /* EFER.TCE: not offered (arch/x86/efer.c) */
+/* 0x80000008 EBX: IBPB, IBRS, STIBP, SSBD, VIRT_SSBD need PRED_CMD/SPEC_CTRL/VIRT_SPEC_CTRL,
+ * which guests are not offered (hv/msr_policy.c), as CPUID_7_EDX_HIDDEN on Intel. */
+#define CPUID_88_EBX_HIDDEN (BIT(12) | BIT(14) | BIT(15) | BIT(24) | BIT(25))
+#define CPUID_8021_EAX_AUTOIBRS BIT(8) /* EFER.AIBRSE: not offered */
 #define CPUID_1_ECX_FMA BIT(12)
 #define CPUID_1_ECX_AVX BIT(28)
 #define CPUID_1_ECX_F16C BIT(29)

@@ -60,6 +60,10 @@ void x86_exception(struct exc_frame *f)
 				 (unsigned long long)sp[0], (unsigned long long)sp[1],
 				 (unsigned long long)sp[2], (unsigned long long)sp[3]);
 	console_report_end(held);
+	/* A CPU that crashed while running an SVM guest has GIF = 0: set it again so SMIs and
+	 * NMIs reach it while it is parked (APM vol. 2 15.17; STGI needs EFER.SVME). */
+	if (rdmsr(MSR_EFER) & EFER_SVME)
+		__asm__ __volatile__("stgi" ::: "memory");
 	if (crash_hook)
 		crash_hook();
 	cpu_park();

@@ -18,7 +18,7 @@ static const struct fake_cpuid_entry default_table[] = {
 	{ 0xd, 2, { 0x100, 0x240, 0, 0 } },
 	{ 0x80000000u, 0, { 0x80000008u, 0, 0, 0 } },
 	{ 0x80000001u, 0, { 0, 0, 0x75c237ff, 0x2fd3fbff } },
-	{ 0x80000008u, 0, { 0x3030, 0, 0x7003, 0 } },
+	{ 0x80000008u, 0, { 0x3030, 0x0100d000, 0x7003, 0 } }, /* EBX: IBPB IBRS STIBP SSBD */
 	{ 0x8000000au, 0, { 1, 16, 0, 0x9 } },
 };
 const struct fake_cpuid_entry *fake_cpuid_table = default_table;

@@ -19,7 +19,9 @@ TEST(cpuid_hides_virtualization_and_reports_one_cpu)
 	CHECK(l1.ecx & CPUID_1_ECX_HYPERVISOR);
 	CHECK(!(l1.ecx & (CPUID_1_ECX_VMX | CPUID_1_ECX_X2APIC | CPUID_1_ECX_OSXSAVE)));
 	CHECK_EQ(l1.ebx >> 16, 1); /* APIC ID 0, one logical processor */
-	CHECK(!(cpuid_lookup(&t, 0x80000001u, 0).ecx & CPUID_81_ECX_SVM));
+	CHECK(!(cpuid_lookup(&t, 0x80000001u, 0).ecx & (CPUID_81_ECX_SVM | CPUID_81_ECX_TCE)));
+	CHECK(cpuid_lookup(&t, 0x80000001u, 0).ecx & BIT(0)); /* LAHF/SAHF kept */
+	CHECK_EQ(cpuid_lookup(&t, 0x80000008u, 0).ebx & CPUID_88_EBX_HIDDEN, 0);
 	struct cpuid_value svm = cpuid_lookup(&t, 0x8000000au, 0);
 	CHECK(!svm.eax && !svm.ebx && !svm.edx);
 	CHECK(!(cpuid_lookup(&t, 7, 0).ebx & CPUID_7_EBX_TSC_ADJUST));

@@ -9,6 +9,7 @@
 #define CPUID_8000000A_EDX_NP BIT(0)
 #define CPUID_8000000A_EDX_NRIP BIT(3)
 #define CPUID_8000000A_EDX_FLUSH_BY_ASID BIT(6)
+#define VM_CR_LOCK BIT(3)
 #define VM_CR_SVMDIS BIT(4)
 
 bool svm_supported(void)
@@ -25,6 +26,10 @@ int svm_cpu_enable(struct percpu *pc, char *err, size_t errlen)
 		hv_snprintf(err, errlen, "SVM with nested paging is not available on cpu %u", pc->index);
 		return -1;
 	}
+	/* APM vol. 2 15.30.1: SVMDIS can be cleared while VM_CR.LOCK is 0. */
+	uint64_t vm_cr = rdmsr(MSR_VM_CR);
+	if ((vm_cr & VM_CR_SVMDIS) && !(vm_cr & VM_CR_LOCK))
+		wrmsr(MSR_VM_CR, vm_cr & ~VM_CR_SVMDIS);
 	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
 		hv_snprintf(err, errlen, "SVM is disabled by the firmware (VM_CR.SVMDIS) on cpu %u",
 			    pc->index);

@@ -17,7 +17,6 @@
 #define ATTR_CODE32 0xc9b /* G, D, P, S, type 0xb (execute/read, accessed) */
 #define ATTR_DATA32 0xc93 /* G, B, P, S, type 0x3 (read/write, accessed) */
 #define ATTR_TSS32 0x08b  /* P, type 0xb (busy 32-bit TSS) */
-#define ATTR_LDT 0x082    /* P, type 0x2 */
 #define PAT_POWER_ON 0x0007040600070406ull
 
 static struct vmcb_seg seg(uint16_t sel, uint16_t attrib, uint32_t limit)
@@ -49,7 +48,7 @@ static void init_state(struct vcpu *v, struct vmcb_save *s)
 	s->gdtr = seg(0, 0, 0);
 	s->idtr = seg(0, 0, 0x3ff);
 	s->tr = seg(0, ATTR_TSS32, 0xffff);
-	s->ldtr = seg(0, ATTR_LDT, 0xffff);
+	s->ldtr = seg(0, 0, 0); /* not present: a TI=1 selector faults until the guest loads one */
 	s->cpl = 0;
 	s->efer = EFER_SVME; /* required in guest EFER (APM vol. 2 15.5.1); hidden from the guest */
 	s->cr0 = CR0_PE | CR0_ET;
