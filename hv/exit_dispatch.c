@@ -196,9 +196,16 @@ enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e)
 	case EXIT_FORBIDDEN:
 		vcpu_stop(v, "forbidden instruction %s", e->name);
 		return ACT_STOP;
+	case EXIT_HIDDEN_INSN:
+		return ACT_INJECT_UD;
 	case EXIT_EXCEPTION:
 		if (e->exc.vector == 7 && xstate_nm_exit(v))
 			return ACT_INJECT_NM;
+		/* #DB and #AC are intercepted only so that a guest whose handler raises the same
+		 * exception again cannot hold the core inside the CPU forever, out of reach of
+		 * NMIs and SMIs (CVE-2015-8104, CVE-2015-5307): each one exits and goes back. */
+		if (e->exc.vector == 1 || e->exc.vector == 17)
+			return ACT_REFLECT;
 		vcpu_stop(v, "unexpected intercepted exception, vector %u", e->exc.vector);
 		return ACT_STOP;
 	case EXIT_BAD_STATE:

@@ -25,6 +25,7 @@ enum exit_kind {
 	EXIT_HOST_EVENT, /* a host interrupt/NMI/SMI ended the guest's slice: just resume */
 	EXIT_BAD_STATE,  /* VM entry refused the guest state */
 	EXIT_UNKNOWN,    /* an exit the core has no handler for */
+	EXIT_HIDDEN_INSN, /* an instruction whose feature CPUID hides (MONITOR/MWAIT): #UD */
 	EXIT_KIND_COUNT
 };
 
@@ -65,6 +66,7 @@ enum exit_action {
 	ACT_INJECT_GP,   /* #GP(0) at the exiting instruction */
 	ACT_INJECT_UD,   /* #UD at the exiting instruction */
 	ACT_INJECT_NM,   /* #NM at the exiting instruction (reflected XFD fault) */
+	ACT_REFLECT,     /* deliver the intercepted exception (#DB, #AC) to the guest as is */
 	ACT_STOP,        /* the guest has ended (see vcpu->end) */
 };
 

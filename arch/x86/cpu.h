@@ -144,6 +144,7 @@ static inline NORETURN void cpu_park(void)
 #define EFER_FFXSR BIT(14) /* AMD */
 
 #define RFLAGS_TF BIT(8)
+#define DR6_BS BIT(14)
 #define RFLAGS_IF BIT(9)
 
 #endif

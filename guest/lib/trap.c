@@ -50,10 +50,28 @@ const char *trap_name(uint32_t vector)
 	return vector < 32 ? names[vector] : "?";
 }
 
+struct trap_db_record trap_db;
+
+void trap_db_reset(void)
+{
+	trap_db.count = trap_db.eip = trap_db.dr6 = 0;
+	__asm__ volatile("mov %0, %%dr6" : : "r"(0xffff0ff0u)); /* DR6's cleared value */
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	static int depth;
 
+	if (f->vector == VEC_DB) {
+		uint32_t dr6;
+		__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+		trap_db.count++;
+		trap_db.eip = f->eip;
+		trap_db.dr6 = dr6;
+		__asm__ volatile("mov %0, %%dr6" : : "r"(0xffff0ff0u));
+		f->eflags &= ~0x100u; /* TF: one step only */
+		return;
+	}
 	if (fixup_handle(f))
 		return;
 	/* A fault while reporting a fault: do not risk looping, just leave. */

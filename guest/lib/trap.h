@@ -22,6 +22,16 @@ struct trap_frame {
 #define VEC_GP 13
 #define VEC_PF 14
 
+#define VEC_DB 1
+
+/* Single-step traps (#DB) taken since trap_db_reset(): how many, the EIP of the last,
+ * and DR6 as the handler found it. The handler clears TF, so stepping stops there. */
+struct trap_db_record {
+	volatile uint32_t count, eip, dr6;
+};
+extern struct trap_db_record trap_db;
+void trap_db_reset(void);
+
 /* Installs the 32 exception gates; called by start.asm before guest_main. */
 void trap_init(void);
 

@@ -99,6 +99,8 @@ static inline int exit_fast(struct vcpu *v, struct vmcb *vmcb, const bool nrip)
 		return 0;
 	}
 #endif
+	if (__builtin_expect(vmcb->save.rflags & RFLAGS_TF, 0))
+		return 1; /* single-stepping: the slow path adds the #DB after the instruction */
 	uint64_t code = vmcb->control.exit_code;
 	if (code == SVM_EXIT_VMMCALL) {
 #ifdef HV_BENCH
@@ -249,9 +251,17 @@ static void decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
 		e->kind = EXIT_UNKNOWN;
 		e->name = "INIT signal";
 		return;
-	case SVM_EXIT_EXCP_BASE + 7: /* #NM, intercepted only while the guest's XFD is live */
+	case SVM_EXIT_EXCP_BASE + 1:  /* #DB */
+	case SVM_EXIT_EXCP_BASE + 7:  /* #NM, intercepted only while the guest's XFD is live */
+	case SVM_EXIT_EXCP_BASE + 17: /* #AC */
 		e->kind = EXIT_EXCEPTION;
-		e->exc.vector = 7;
+		e->exc.vector = (uint8_t)(code - SVM_EXIT_EXCP_BASE);
+		return;
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_MWAIT_ARMED:
+		e->kind = EXIT_HIDDEN_INSN;
+		e->name = code == SVM_EXIT_MONITOR ? "MONITOR" : "MWAIT";
 		return;
 	default:
 		e->name = forbidden_name(code);
@@ -261,6 +271,11 @@ static void decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
 										: "SVM exit";
 		return;
 	}
+}
+
+static uint64_t code_vector(const struct vmcb *vmcb)
+{
+	return (vmcb->control.exit_code - SVM_EXIT_EXCP_BASE) & 0x1f;
 }
 
 /* 0: re-enter the guest; 1: the guest has ended. */
@@ -283,6 +298,21 @@ int svm_exit_slow(struct vcpu *v)
 	case ACT_SKIP:
 		vmcb->save.rip += e.insn_len;
 		vmcb->control.interrupt_shadow = 0;
+		if (vmcb->save.rflags & RFLAGS_TF) {
+			/* The instruction the hypervisor carried out ends in a single-step trap, as
+			 * on bare metal (vol. 3A 17.3.1.4): DR6.BS, then #DB. */
+			vmcb->save.dr6 |= DR6_BS;
+			vmcb->control.clean &= ~SVM_CLEAN_DR;
+			vmcb->control.event_inj = 1 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
+		}
+		return 0;
+	case ACT_REFLECT:
+		/* An intercepted #DB or #AC, back to the guest unchanged. #DB has already updated
+		 * the guest's DR6 (APM vol. 2 15.12); #AC's error code is in EXITINFO1. */
+		vmcb->control.event_inj = (code_vector(vmcb) | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID) |
+					  (code_vector(vmcb) == 17 ? SVM_EVTINJ_ERROR_VALID |
+									(vmcb->control.exit_info1 << 32)
+								   : 0);
 		return 0;
 	case ACT_INJECT_GP:
 		vmcb->control.event_inj =

@@ -35,7 +35,10 @@ static void init_intercepts(struct vmcb_control *c)
 	 * the XCR0 policy holds on hardware (QEMU TCG ignores this intercept). */
 	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
 			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV;
+			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV | SVM_INTERCEPT_MONITOR |
+			     SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_ARMED;
+	/* #DB and #AC: see hv_handle_exit (microcode-loop denial of service). */
+	c->intercept_exc = BIT(1) | BIT(17);
 	/* Physical interrupts stay with the host's RFLAGS.IF (0): never delivered into the guest
 	 * and, not being intercepted, never a source of exits (APM vol. 2 15.21.1). */
 	c->vintr = SVM_VINTR_MASKING;

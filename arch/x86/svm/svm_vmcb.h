@@ -115,6 +115,9 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT_CLGI BIT(5)
 #define SVM_INTERCEPT_SKINIT BIT(6)
 #define SVM_INTERCEPT_INVLPGA_MISC1 BIT(26)
+#define SVM_INTERCEPT_MONITOR BIT(10)
+#define SVM_INTERCEPT_MWAIT BIT(11)
+#define SVM_INTERCEPT_MWAIT_ARMED BIT(12)
 #define SVM_INTERCEPT_XSETBV BIT(13)
 
 #define SVM_VINTR_MASKING BIT(24)
@@ -130,6 +133,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_CLEAN_INTERCEPTS BIT(0)
 #define SVM_CLEAN_NP BIT(4)
 #define SVM_CLEAN_CR BIT(5)
+#define SVM_CLEAN_DR BIT(6)
 #define SVM_CLEAN_ALL 0xfffu
 
 /* Exit codes (APM vol. 2 appendix C). */
@@ -153,6 +157,9 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EXIT_STGI 0x84
 #define SVM_EXIT_CLGI 0x85
 #define SVM_EXIT_SKINIT 0x86
+#define SVM_EXIT_MONITOR 0x8a
+#define SVM_EXIT_MWAIT 0x8b
+#define SVM_EXIT_MWAIT_ARMED 0x8c
 #define SVM_EXIT_XSETBV 0x8d
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID 0xffffffffffffffffull

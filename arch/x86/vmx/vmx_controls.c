@@ -43,6 +43,8 @@ static const struct ctl_spec specs[] = {
 	{ PROC, REQUIRED, PROC_USE_TSC_OFFSETTING, "use TSC offsetting" },
 	{ PROC, REQUIRED, PROC_USE_IO_BITMAPS, "use I/O bitmaps" },
 	{ PROC, REQUIRED, PROC_USE_MSR_BITMAPS, "use MSR bitmaps" },
+	{ PROC, REQUIRED, PROC_MWAIT_EXITING, "MWAIT exiting" },
+	{ PROC, REQUIRED, PROC_MONITOR_EXITING, "MONITOR exiting" },
 	{ PROC, REQUIRED, PROC_ACTIVATE_SECONDARY, "activate secondary controls" },
 	{ PROC, UNWANTED, PROC_CR3_LOAD_EXITING, "CR3-load exiting" },
 	{ PROC, UNWANTED, PROC_CR3_STORE_EXITING, "CR3-store exiting" },

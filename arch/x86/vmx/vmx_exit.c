@@ -194,8 +194,9 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 			e->kind = EXIT_HOST_EVENT;
 			return;
 		}
-		if ((info & INTR_INFO_VALID) && INTR_INFO_TYPE(info) == INTR_TYPE_HW_EXCEPTION) {
-			/* Only #NM is ever in the exception bitmap (vmx_set_intercept). */
+		if ((info & INTR_INFO_VALID) && (INTR_INFO_TYPE(info) == INTR_TYPE_HW_EXCEPTION ||
+						 INTR_INFO_TYPE(info) == INTR_TYPE_PRIV_SW_EXCEPTION)) {
+			/* #DB, #AC, and #NM while the guest's XFD is live (the exception bitmap). */
 			e->kind = EXIT_EXCEPTION;
 			e->exc.vector = (uint8_t)INTR_INFO_VECTOR(info);
 			return;
@@ -204,6 +205,11 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 		e->name = "exception or NMI exit of another type";
 		return;
 	}
+	case VMX_EXIT_MONITOR:
+	case VMX_EXIT_MWAIT:
+		e->kind = EXIT_HIDDEN_INSN;
+		e->name = basic == VMX_EXIT_MONITOR ? "MONITOR" : "MWAIT";
+		return;
 	default:
 		e->name = forbidden_name(basic);
 		e->kind = e->name ? EXIT_FORBIDDEN : EXIT_UNKNOWN;
@@ -237,6 +243,33 @@ static void inject_exception(unsigned vector, bool error_code)
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, 0);
 	}
 	vmwrite(VMCS_ENTRY_INTR_INFO, info);
+}
+
+/* ACT_REFLECT: the intercepted #DB or #AC, delivered to the guest as the CPU would have.
+ * A #DB that exits has not touched DR6 yet: its bits are in the exit qualification (27.1,
+ * table 27-1), and DR6 is the guest's own, live in the CPU (never switched), so they go
+ * there directly; delivering #DB clears DR7.GD (vol. 3A 17.2.4). INT1 is re-injected as
+ * a privileged software exception with its instruction length (24.8.3). */
+static void reflect_exception(void)
+{
+	uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
+	uint32_t vector = INTR_INFO_VECTOR(info), type = INTR_INFO_TYPE(info);
+	if (vector == 1) {
+		uint64_t q = vmread(VMCS_EXIT_QUALIFICATION), dr6;
+		__asm__ __volatile__("mov %%dr6, %0" : "=r"(dr6));
+		dr6 = (dr6 & ~0xfull) | (q & (0xfull | BIT(13) | DR6_BS));
+		dr6 = q & BIT(16) ? dr6 & ~BIT(16) : dr6 | BIT(16); /* RTM is active low in DR6 */
+		__asm__ __volatile__("mov %0, %%dr6" : : "r"(dr6));
+		vmwrite(VMCS_GUEST_DR7, vmread(VMCS_GUEST_DR7) & ~BIT(13));
+	}
+	uint32_t inj = vector | (type << 8) | INTR_INFO_VALID;
+	if (type == INTR_TYPE_PRIV_SW_EXCEPTION)
+		vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
+	if (info & INTR_INFO_DELIVER_ERROR) {
+		inj |= INTR_INFO_DELIVER_ERROR;
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vmread(VMCS_EXIT_INTR_ERROR));
+	}
+	vmwrite(VMCS_ENTRY_INTR_INFO, inj);
 }
 
 /* Control-register exits are the backend's own business: the core never sees them. */
@@ -301,6 +334,9 @@ int vmx_exit_slow(struct vcpu *v)
 		break;
 	case ACT_INJECT_NM:
 		inject_exception(7, false);
+		break;
+	case ACT_REFLECT:
+		reflect_exception();
 		break;
 	case ACT_STOP:
 		return 1;

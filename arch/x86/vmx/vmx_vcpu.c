@@ -124,7 +124,9 @@ static void init_controls(struct vcpu *v, struct vmx_vcpu *x)
 	vmwrite(VMCS_EXIT_CONTROLS, c->exit);
 	x->entry_controls = c->entry; /* "IA-32e mode guest" off: the guest starts in 32-bit mode */
 	vmwrite(VMCS_ENTRY_CONTROLS, x->entry_controls);
-	x->exception_bitmap = 0; /* guest exceptions stay in the guest (24.6.3) */
+	/* Guest exceptions stay in the guest (24.6.3) but #DB and #AC, which exit so a guest
+	 * cannot loop on them inside the CPU (hv_handle_exit), and #NM while XFD is live. */
+	x->exception_bitmap = BIT(1) | BIT(17);
 	vmwrite(VMCS_EXCEPTION_BITMAP, x->exception_bitmap);
 	/* Every control field is written: a VMCS region's initial contents are undefined
 	 * (24.11.1). PFEC mask = match = 0: with #PF not in the bitmap, no #PF exits (25.2). */
