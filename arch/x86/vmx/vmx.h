@@ -160,7 +160,7 @@ static inline int invvpid(uint64_t type, uint16_t vpid)
  * RFLAGS.TF set it is followed by a single-step #DB (vol. 3A 17.3.1.4), made pending
  * through BS (24.4.2, 26.6.3). Used by the fast and the slow exit paths alike.
  */
-static inline void vmx_advance_rip(const struct vmx_vcpu *x, uint64_t len)
+static inline __attribute__((always_inline)) void vmx_advance_rip(const struct vmx_vcpu *x, uint64_t len)
 {
 	uint64_t rip = vmread(VMCS_GUEST_RIP), next = rip + len;
 	if (!(x->entry_controls & ENTRY_IA32E_MODE_GUEST))

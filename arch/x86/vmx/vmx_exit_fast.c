@@ -31,7 +31,7 @@ void vmx_acct_exit(struct vcpu *v, enum exit_kind kind)
 
 /* Past the instruction that exited; its length is in the VMCS for every instruction
  * exit (27.2.5). */
-static inline void skip(struct vcpu *v)
+static inline __attribute__((always_inline)) void skip(struct vcpu *v)
 {
 	vmx_advance_rip(v->arch, vmread(VMCS_EXIT_INSN_LEN));
 }
