@@ -49,24 +49,25 @@ int config_set_on_finish(struct config_parser *p, char *val)
 	return config_fail(p, "bad on_finish '%s' (expected poweroff, halt or reboot)", val);
 }
 
-int config_set_debug_fault_cpu(struct config_parser *p, char *val)
+/* A [hv] debug key whose value is one CPU index. */
+static int set_debug_cpu(struct config_parser *p, char *val, const char *key, uint32_t *out)
 {
 	uint64_t v;
 	const char *end = parse_u64(val, false, &v);
 	if (!end || *end || v >= HV_NO_DEBUG_FAULT)
-		return config_fail(p, "bad debug_fault_cpu '%s' (expected a CPU index)", val);
-	p->cfg->debug.fault_cpu = (uint32_t)v;
+		return config_fail(p, "bad %s '%s' (expected a CPU index)", key, val);
+	*out = (uint32_t)v;
 	return 0;
+}
+
+int config_set_debug_fault_cpu(struct config_parser *p, char *val)
+{
+	return set_debug_cpu(p, val, "debug_fault_cpu", &p->cfg->debug.fault_cpu);
 }
 
 int config_set_debug_nmi_cpu(struct config_parser *p, char *val)
 {
-	uint64_t v;
-	const char *end = parse_u64(val, false, &v);
-	if (!end || *end || v >= HV_NO_DEBUG_FAULT)
-		return config_fail(p, "bad debug_nmi_cpu '%s' (expected a CPU index)", val);
-	p->cfg->debug.nmi_cpu = (uint32_t)v;
-	return 0;
+	return set_debug_cpu(p, val, "debug_nmi_cpu", &p->cfg->debug.nmi_cpu);
 }
 
 int config_set_debug_bad_entry(struct config_parser *p, char *val)

@@ -214,3 +214,10 @@ TEST(config_debug_keys)
 	CHECK_ERR("[hv]\ndebug_bad_entry = 1 guest\n", 2, "bad debug_bad_entry '1 guest'");
 	CHECK_ERR("[hv]\ndebug_fault_cpu = x\n", 2, "bad debug_fault_cpu 'x'");
 }
+
+TEST(config_debug_nmi_key)
+{
+	REQUIRE(parse("[hv]\ndebug_nmi_cpu = 2\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.nmi_cpu, 2);
+	CHECK_ERR("[hv]\ndebug_nmi_cpu = -1\n", 2, "bad debug_nmi_cpu '-1'");
+}
