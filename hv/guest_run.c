@@ -75,7 +75,7 @@ void guest_run_cpu(struct percpu *pc)
 {
 	struct vcpu *v = pc->vcpu;
 	if (!v) {
-		if (debug.nmi_cpu < hv_ncpus && debug_nmi_sender(pc->index, debug.nmi_cpu))
+		if (debug_nmi_sender(pc->index, debug.nmi_cpu))
 			debug_nmi_storm(pc->index, debug.nmi_cpu);
 		platform_park();
 	}

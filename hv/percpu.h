@@ -23,7 +23,6 @@ struct percpu {
 	void *virt;          /* backend per-CPU data (host save area, VMXON region) */
 	volatile uint32_t online;
 	uint64_t nmis;
-	uint64_t stray_dbs; /* #DB taken in the hypervisor and ignored (arch/x86/crash.c) */
 };
 
 extern struct percpu hv_cpus[HV_MAX_CPUS];

@@ -50,8 +50,10 @@ static void sync_xfd(struct xfd_vcpu *x)
 	x->xfd_live = false;
 }
 
-void xfd_cpu_init(struct xfd_cpu *c, const struct xfd_ops *ops, void *ctx)
+void xfd_cpu_init(struct xfd_cpu *c, const struct xfd_ops *ops, void *ctx, bool has_xfd)
 {
+	if (!has_xfd)
+		return;
 	/* Firmware should leave both at their reset value 0, but the cache must be exact. */
 	ops->wrmsr(ctx, MSR_XFD, 0);
 	ops->wrmsr(ctx, MSR_XFD_ERR, 0);

@@ -59,8 +59,9 @@ struct xfd_vcpu {
 	uint64_t xfd, xfd_err; /* the guest's values */
 };
 
-/* Bring-up of a CPU with XFD: load the hypervisor's values (0, 0) and start the cache. */
-void xfd_cpu_init(struct xfd_cpu *c, const struct xfd_ops *ops, void *ctx);
+/* Bring-up of a CPU: with XFD, load the hypervisor's values (0, 0) and start the cache;
+ * without it, touch nothing (MSRs 1C4H/1C5H #GP there: SDM vol. 4 table 2-2). */
+void xfd_cpu_init(struct xfd_cpu *c, const struct xfd_ops *ops, void *ctx, bool has_xfd);
 
 /* has_xfd: every CPU the guest may run on has XFD (else every access #GPs and no MSR
  * is ever touched); xfd_capable: components with CPUID.(0xD,i).ECX[2]; permitted:

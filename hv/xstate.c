@@ -70,10 +70,7 @@ void xstate_guest_start(struct vcpu *v)
 {
 	if (!v->xs.has_area)
 		return;
-	/* MSRs 1C4H/1C5H #GP on a CPU without XFD (SDM vol. 4 table 2-2, CPUID.(EAX=0DH,
-	 * ECX=1):EAX[4]): touch them only when every CPU has it. */
-	if (host_layout.xfd)
-		xfd_cpu_init(&v->xs.xfd_cpu, &xfd_ops, v);
+	xfd_cpu_init(&v->xs.xfd_cpu, &xfd_ops, v, host_layout.xfd);
 	xfd_vcpu_init(&v->xs.xfd, &v->xs.xfd_cpu, &xfd_ops, v, host_layout.xfd, host_layout.xfd_mask,
 		      v->xcr0_allowed);
 	/* XRSTOR of an image whose XSTATE_BV is 0 puts every requested component in its

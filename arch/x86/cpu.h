@@ -144,7 +144,8 @@ static inline NORETURN void cpu_park(void)
 #define EFER_FFXSR BIT(14) /* AMD */
 
 #define RFLAGS_TF BIT(8)
-#define DR6_BS BIT(14)
 #define RFLAGS_IF BIT(9)
+
+#define DR6_BS BIT(14)
 
 #endif

@@ -33,7 +33,6 @@ void x86_exception(struct exc_frame *f)
 		 * SDM vol. 3C 27.5.1, APM vol. 2 15.6), so a #DB here is a leftover of the
 		 * guest's single-stepping (Bochs 2.7 delivers one after a VMRUN whose guest had
 		 * TF set). Clear DR6, resume past any instruction breakpoint (RF), go on. */
-		pc->stray_dbs++;
 		__asm__ __volatile__("mov %0, %%dr6" : : "r"(0xffff0ff0ull));
 		f->rflags |= BIT(16);
 		return;

@@ -27,8 +27,7 @@ void env_init(struct env *e, cpuid_source_fn src, uint64_t permitted, enum xm_er
 		e->m.guest_mode = true;
 		return;
 	}
-	if (e->l.xfd)
-		xfd_cpu_init(&e->cpu, &xm_ops, &e->m);
+	xfd_cpu_init(&e->cpu, &xm_ops, &e->m, e->l.xfd);
 	xfd_vcpu_init(&e->x, &e->cpu, &xm_ops, &e->m, e->l.xfd, e->l.xfd_mask, permitted);
 	enter(e);
 }

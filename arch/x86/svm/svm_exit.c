@@ -306,14 +306,15 @@ int svm_exit_slow(struct vcpu *v)
 			vmcb->control.event_inj = 1 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
 		}
 		return 0;
-	case ACT_REFLECT:
+	case ACT_REFLECT: {
 		/* An intercepted #DB or #AC, back to the guest unchanged. #DB has already updated
 		 * the guest's DR6 (APM vol. 2 15.12); #AC's error code is in EXITINFO1. */
-		vmcb->control.event_inj = (code_vector(vmcb) | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID) |
-					  (code_vector(vmcb) == 17 ? SVM_EVTINJ_ERROR_VALID |
-									(vmcb->control.exit_info1 << 32)
-								   : 0);
+		uint64_t vector = code_vector(vmcb);
+		vmcb->control.event_inj = vector | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
+		if (vector == 17)
+			vmcb->control.event_inj |= SVM_EVTINJ_ERROR_VALID | (vmcb->control.exit_info1 << 32);
 		return 0;
+	}
 	case ACT_INJECT_GP:
 		vmcb->control.event_inj =
 			13 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_ERROR_VALID | SVM_EVTINJ_VALID;

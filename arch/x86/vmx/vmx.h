@@ -75,7 +75,11 @@ int vmx_run_loop(struct vcpu *v, int (*fast)(struct vcpu *));
 /* vmx_exit_fast.c: 0 when the exit is finished, 1 for vmx_exit_slow(). */
 int vmx_exit_fast(struct vcpu *v);
 #ifdef HV_BENCH
+/* vmx_exit_fast.c: the exit being handled is of this kind (exit accounting). */
 void vmx_acct_exit(struct vcpu *v, enum exit_kind kind);
+#define ACCT_EXIT(v, kind) vmx_acct_exit((v), (kind))
+#else
+#define ACCT_EXIT(v, kind) ((void)0)
 #endif
 void vmx_exit_stub(void);
 

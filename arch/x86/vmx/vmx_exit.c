@@ -233,16 +233,24 @@ static void entry_failed(struct vcpu *v, int rc)
 	vcpu_stop(v, "VM%s failed: VM-instruction error %u (%s)", insn, err, vmx_insn_error_name(err));
 }
 
-static void inject_exception(unsigned vector, bool error_code)
+/* VM-entry event injection (24.8.3): the interruption information, and the error code
+ * when one is delivered. */
+static void inject_event(uint32_t vector, uint32_t type, bool deliver_error, uint32_t error)
 {
-	/* 24.8.3: a hardware exception needs no instruction length; the error code is 0.
-	 * 26.2.1.3: in real mode (unrestricted guest, CR0.PE = 0) none is delivered. */
-	uint32_t info = vector | (INTR_TYPE_HW_EXCEPTION << 8) | INTR_INFO_VALID;
-	if (error_code && (vmread(VMCS_GUEST_CR0) & CR0_PE)) {
+	uint32_t info = vector | (type << 8) | INTR_INFO_VALID;
+	if (deliver_error) {
 		info |= INTR_INFO_DELIVER_ERROR;
-		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, 0);
+		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
 	}
 	vmwrite(VMCS_ENTRY_INTR_INFO, info);
+}
+
+static void inject_exception(unsigned vector, bool error_code)
+{
+	/* A hardware exception needs no instruction length; the error code is 0.
+	 * 26.2.1.3: in real mode (unrestricted guest, CR0.PE = 0) none is delivered. */
+	inject_event(vector, INTR_TYPE_HW_EXCEPTION,
+		     error_code && (vmread(VMCS_GUEST_CR0) & CR0_PE), 0);
 }
 
 /* ACT_REFLECT: the intercepted #DB or #AC, delivered to the guest as the CPU would have.
@@ -262,14 +270,10 @@ static void reflect_exception(void)
 		__asm__ __volatile__("mov %0, %%dr6" : : "r"(dr6));
 		vmwrite(VMCS_GUEST_DR7, vmread(VMCS_GUEST_DR7) & ~BIT(13));
 	}
-	uint32_t inj = vector | (type << 8) | INTR_INFO_VALID;
 	if (type == INTR_TYPE_PRIV_SW_EXCEPTION)
 		vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
-	if (info & INTR_INFO_DELIVER_ERROR) {
-		inj |= INTR_INFO_DELIVER_ERROR;
-		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vmread(VMCS_EXIT_INTR_ERROR));
-	}
-	vmwrite(VMCS_ENTRY_INTR_INFO, inj);
+	bool has_error = info & INTR_INFO_DELIVER_ERROR;
+	inject_event(vector, type, has_error, has_error ? (uint32_t)vmread(VMCS_EXIT_INTR_ERROR) : 0);
 }
 
 /* Control-register exits are the backend's own business: the core never sees them. */
@@ -311,16 +315,12 @@ int vmx_exit_slow(struct vcpu *v)
 	uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON);
 	enum exit_action act;
 	if (reason == VMX_EXIT_CR_ACCESS) {
-#ifdef HV_BENCH
-		vmx_acct_exit(v, EXIT_UNKNOWN); /* charged to no exit kind the core knows */
-#endif
+		ACCT_EXIT(v, EXIT_UNKNOWN); /* charged to no exit kind the core knows */
 		act = handle_cr(v, (uint32_t)vmread(VMCS_EXIT_INSN_LEN));
 	} else {
 		struct vm_exit e;
 		decode_exit(v, reason, &e);
-#ifdef HV_BENCH
-		vmx_acct_exit(v, e.kind);
-#endif
+		ACCT_EXIT(v, e.kind);
 		act = hv_handle_exit(v, &e);
 		if (act == ACT_SKIP)
 			vmx_advance_rip(x, e.insn_len);

@@ -24,9 +24,6 @@ void vmx_acct_exit(struct vcpu *v, enum exit_kind kind)
 	if (x->msrs.guest.count || x->msrs.host.count)
 		exit_acct_add(ACCT_MSR, 2u * x->msrs.guest.count + x->msrs.host.count);
 }
-#define ACCT_EXIT(v, kind) vmx_acct_exit((v), (kind))
-#else
-#define ACCT_EXIT(v, kind) ((void)0)
 #endif
 
 /* Past the instruction that exited; its length is in the VMCS for every instruction
