@@ -19,10 +19,12 @@ EFI_CRT0 := $(EFI_LIB)/crt0-efi-x86_64.o
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # The hypervisor never touches FPU/SIMD state (-mgeneral-regs-only): guest
-# extended state stays live in the registers across VM exits.
+# extended state stays live in the registers across VM exits. No stack frame may
+# be larger than half a guard page, so an overflow cannot step over the 4 KiB
+# guard below each host stack (docs/host-faults.md).
 HV_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-strict-aliasing \
 	-fpic -fshort-wchar -mno-red-zone -mgeneral-regs-only -maccumulate-outgoing-args \
-	-fno-asynchronous-unwind-tables -DGNU_EFI_USE_MS_ABI \
+	-fno-asynchronous-unwind-tables -DGNU_EFI_USE_MS_ABI -Wframe-larger-than=2048 \
 	-I. -isystem $(EFI_INC) -isystem $(EFI_INC)/x86_64 $(WARN) $(HV_EXTRA_CFLAGS)
 HOST_CFLAGS := -std=c11 -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all -DHV_HOST_TEST -I. $(WARN) -Wno-missing-prototypes
@@ -33,16 +35,17 @@ HV_OBJ := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.o)
 
 # The architecture-neutral core and the pure-logic arch files build natively
 # against the fake arch layer in tests/host/.
-HOST_ARCH := arch/x86/page_table.c arch/x86/svm/svm_msrpm.c drivers/acpi_madt.c \
-	arch/x86/vmx/vmx_msr_bitmap.c arch/x86/vmx/vmx_msr_list.c arch/x86/vmx/vmx_controls.c arch/x86/efer.c
+HOST_ARCH := arch/x86/page_table.c arch/x86/page_table_la57.c arch/x86/cpu_stacks.c arch/x86/svm/svm_msrpm.c drivers/acpi_madt.c \
+	arch/x86/vmx/vmx_msr_bitmap.c arch/x86/vmx/vmx_msr_list.c arch/x86/vmx/vmx_controls.c arch/x86/efer.c \
+	arch/x86/svm/svm_intercepts.c
 HOST_CORE := $(filter-out hv/lib_string.c hv/builtin_guests.c,$(wildcard hv/*.c)) $(HOST_ARCH)
 HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_BIN := $(BUILD)/host/unit
 
-GUESTS := selftest misbehave bench xstate
+GUESTS := selftest misbehave bench xstate cpufeat
 GUEST_ELF := $(GUESTS:%=$(BUILD)/guest/%.elf)
 
-.PHONY: all run test unit emu-test bench clean deps msr-doc
+.PHONY: all run test unit emu-test bench clean deps msr-doc cpuid-doc
 all: $(BUILD)/hv.efi $(BUILD)/hv.img
 
 deps:
@@ -129,6 +132,11 @@ test:
 msr-doc: $(HOST_BIN)
 	@mkdir -p docs
 	$(HOST_BIN) --msr-doc > docs/msr-policy.md
+
+# docs/cpuid-policy.md is generated from the CPUID feature table (a unit test checks it is current).
+cpuid-doc: $(HOST_BIN)
+	@mkdir -p docs
+	$(HOST_BIN) --cpuid-doc > docs/cpuid-policy.md
 
 # Exit-path benchmark: a separate build with exit accounting (HV_BENCH) in build/bench/.
 bench:

@@ -11,6 +11,8 @@
 #include "drivers/uart16550.h"
 #include "hv/builtin_guests.h"
 #include "hv/config.h"
+#include "hv/cpu_topology.h"
+#include "hv/host_cpu.h"
 #include "hv/lib.h"
 #include "hv/log.h"
 #include "hv/page_alloc.h"
@@ -77,6 +79,23 @@ static void find_cpus(void)
 		hv_cpus[i].index = i;
 }
 
+/* SMT siblings share L1D, branch predictors and other core buffers: say which CPUs are
+ * siblings, and refuse two different guests on one core unless [hv] smt = shared. */
+static void check_smt(void)
+{
+	uint32_t ids[HV_MAX_CPUS];
+	char text[512], err[320];
+	for (uint32_t i = 0; i < hv_ncpus; i++)
+		ids[i] = hv_cpus[i].apic_id;
+	unsigned bits = topo_smt_bits(host_cpuid);
+	topo_siblings_text(ids, hv_ncpus, bits, text, sizeof(text));
+	hv_printf("hv: SMT siblings (threads of one core, by CPU): %s\n", text);
+	if (config_check_smt(config_source, &config, ids, hv_ncpus, bits, err, sizeof(err))) {
+		hv_printf("hv: %s\n", err);
+		fail("configuration error");
+	}
+}
+
 static void calibrate_tsc(void)
 {
 	uint64_t t0 = rdtsc();
@@ -104,6 +123,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		hv_printf("hv: %s\n", err);
 		fail("configuration error");
 	}
+	check_smt();
 	calibrate_tsc();
 	if (boot_reserve(&config, &boot_plan))
 		fail("not enough memory");

@@ -1,5 +1,8 @@
 /* Memory the hypervisor takes from the firmware before ExitBootServices. */
+#include "arch/x86/cpu_stacks.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/page_table.h"
+#include "arch/x86/page_table_la57.h"
 #include "boot/boot.h"
 #include "boot/efi.h"
 #include "hv/builtin_guests.h"
@@ -10,7 +13,7 @@
 #include "hv/xstate.h"
 
 #define POOL_BASE_SIZE MIB(16)
-#define POOL_PER_CPU (HV_STACK_SIZE + KIB(512))
+#define POOL_PER_CPU (HV_CPU_REGION_SIZE + KIB(512))
 #define BELOW_4G 0xffffffffull
 
 int boot_reserve(const struct hv_config *cfg, struct boot_plan *plan)
@@ -42,13 +45,22 @@ int boot_reserve(const struct hv_config *cfg, struct boot_plan *plan)
 		return -1;
 	}
 	for (uint32_t i = 0; i < hv_ncpus; i++) {
-		struct percpu *pc = &hv_cpus[i];
-		pc->stack_base = page_alloc(&hv_pool, HV_STACK_SIZE / PAGE_SIZE, HV_STACK_SIZE);
-		if (!pc->stack_base) {
-			hv_printf("hv: out of memory for cpu %u's stack\n", i);
+		if (cpu_stacks_reserve(&hv_pool, plan->host_cr3, &hv_cpus[i])) {
+			hv_printf("hv: out of memory for cpu %u's stacks\n", i);
 			return -1;
 		}
-		*(struct percpu **)(uintptr_t)pc->stack_base = pc;
+	}
+	/* Last, after every change made through the PML4: firmware that runs with 5-level
+	 * paging cannot leave it in long mode (CR4.LA57 is fixed there, SDM vol. 3A 4.1.1), so
+	 * the host runs on a PML5 over the same PML4 (arch/x86/page_table_la57.h); the APs set
+	 * CR4.LA57 before they enable paging (trampoline.nasm). */
+	if (read_cr4() & CR4_LA57) {
+		plan->host_cr3 = pt_la57_root(&hv_pool, plan->host_cr3, &pt_format_host);
+		if (!plan->host_cr3) {
+			hv_printf("hv: out of memory for the host page tables\n");
+			return -1;
+		}
+		hv_printf("hv: firmware runs with 5-level paging (CR4.LA57): host tables get a PML5\n");
 	}
 	return 0;
 }

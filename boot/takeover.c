@@ -5,6 +5,7 @@
  * survive ExitBootServices, see ../shared/PLATFORM.md).
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/cpu_stacks.h"
 #include "arch/x86/cpu_tables.h"
 #include "arch/x86/crash.h"
 #include "arch/x86/smp.h"
@@ -22,9 +23,9 @@ uint32_t hv_ncpus;
 
 static struct boot_plan *plan;
 static uint64_t host_cr0, host_cr4;
+static uint32_t debug_late_ap; /* [hv] debug_late_ap (arch/x86/smp.c) */
 static volatile bool on_own_stacks;
-
-void switch_stack(uint64_t rsp, void (*fn)(struct percpu *), struct percpu *arg);
+static uint32_t debug_irq_cpu = HV_NO_DEBUG_FAULT;
 
 NORETURN void platform_park(void)
 {
@@ -52,6 +53,11 @@ void platform_delay_us(uint64_t us)
 	udelay(us);
 }
 
+bool platform_leave_irq_pending(uint8_t vector)
+{
+	return lapic_leave_pending(vector);
+}
+
 /* A hypervisor fault on a CPU ends that CPU's guest, so the others still finish the run. */
 static void account_crashed_guest(void)
 {
@@ -65,6 +71,24 @@ static void account_crashed_guest(void)
 	}
 }
 
+/* Nothing the firmware armed or left pending may interrupt a guest: every LVT masked, what
+ * is in service or requested ended (SDM vol. 3A 11.5.1, 11.8; docs/interrupts-at-takeover.md).
+ * [hv] debug_pending_irq also leaves an interrupt pending here first, for the drain. */
+static void silence_local_apic(struct percpu *pc)
+{
+	lapic_quiesce();
+	if (pc->index == debug_irq_cpu)
+		lapic_leave_pending(HV_DEBUG_IRQ_VECTOR);
+	int left;
+	uint64_t taken = pc->host_irqs;
+	uint32_t ended = lapic_drain(&left);
+	taken = pc->host_irqs - taken;
+	if (ended || taken || left >= 0)
+		hv_printf("hv: cpu %u: local APIC: %u in-service interrupt(s) ended, %llu pending taken%s\n",
+			  pc->index, ended, (unsigned long long)taken,
+			  left >= 0 ? ", some still pending" : "");
+}
+
 static void cpu_common_init(struct percpu *pc)
 {
 	write_cr0(host_cr0);
@@ -73,7 +97,7 @@ static void cpu_common_init(struct percpu *pc)
 		hv_printf("hv: cpu %u: out of memory for its descriptor tables\n", pc->index);
 		cpu_park();
 	}
-	lapic_quiesce();
+	silence_local_apic(pc);
 }
 
 static NORETURN void ap_main(struct percpu *pc)
@@ -88,7 +112,8 @@ static NORETURN void bsp_main(struct percpu *pc)
 	on_own_stacks = true;
 	cpu_common_init(pc);
 	pc->online = 1;
-	uint32_t up = smp_start_aps(plan->trampoline, plan->host_cr3, (void (*)(struct percpu *))ap_main);
+	uint32_t up = smp_start_aps(plan->trampoline, plan->host_cr3, (void (*)(struct percpu *))ap_main,
+				    debug_late_ap);
 	hv_printf("hv: %u of %u CPUs online\n", up + 1, hv_ncpus);
 	for (uint32_t i = 1; i < hv_ncpus; i++) {
 		struct vcpu *v = hv_cpus[i].vcpu;
@@ -104,6 +129,8 @@ NORETURN void boot_takeover(struct boot_plan *p, const struct hv_config *cfg)
 {
 	enum hv_on_finish how = cfg->on_finish;
 	plan = p;
+	debug_irq_cpu = cfg->debug.pending_irq_cpu;
+	debug_late_ap = cfg->debug_late_ap;
 	irq_disable();
 	write_cr3(p->host_cr3);
 	/* Silence the legacy PICs the firmware may have left unmasked. */
@@ -113,6 +140,10 @@ NORETURN void boot_takeover(struct boot_plan *p, const struct hv_config *cfg)
 	host_cr4 = read_cr4();
 	if (cpuid(1, 0).ecx & BIT(26))
 		host_cr4 |= CR4_OSXSAVE; /* lets the XSETBV handler load a guest's XCR0 */
+	/* With CR4.MCE clear a machine check shuts the processor down, which resets the whole
+	 * machine; set, it is an #MC on its own stack and a crash report (SDM vol. 3A 2.5, 6.15,
+	 * docs/host-faults.md). */
+	host_cr4 |= CR4_MCE;
 	crash_hook = account_crashed_guest;
 
 	uint32_t vcpus = 0;
@@ -124,7 +155,9 @@ NORETURN void boot_takeover(struct boot_plan *p, const struct hv_config *cfg)
 		platform_finish(how);
 	}
 	hv_printf("hv: using %s\n", be->name);
+	vmx_debug_msr_lists = cfg->debug.vmx_msr_lists; /* read as each CPU enables VMX */
+	if (cfg->debug.vmx_msr_lists && be != &vmx_backend)
+		hv_printf("hv: debug_vmx_msr_lists: ignored, this machine uses %s\n", be->name);
 	guest_run_init(vcpus, be, how, &cfg->debug);
-	switch_stack(hv_cpus[0].stack_base + HV_STACK_SIZE - 16, bsp_main, &hv_cpus[0]);
-	cpu_park();
+	switch_stack(cpu_main_stack_top(&hv_cpus[0]), bsp_main, &hv_cpus[0]);
 }

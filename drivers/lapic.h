@@ -10,7 +10,17 @@ uint32_t lapic_id(void);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t vector);
 void lapic_send_nmi(uint32_t apic_id);
-/* Mask the LAPIC timer and LINT0/1 left running by the firmware. */
+/* Mask every LVT entry the CPU has (timer, LINT0/1, error, performance, thermal, CMCI,
+ * AMD's extended LVTs): nothing the firmware armed can raise an interrupt any more. */
 void lapic_quiesce(void);
+/* With IF = 0, after lapic_quiesce and with the hypervisor's IDT: EOI every in-service
+ * interrupt, then take the requested ones (IF briefly 1, bounded). Returns the number of
+ * in-service interrupts ended; *left is the highest vector still requested, or -1. */
+uint32_t lapic_drain(int *left);
+/* A host interrupt was taken (IDT or VMX exit): EOI it unless it was spurious. Returns its
+ * vector, or -1 for a spurious interrupt (no ISR bit, no EOI). */
+int lapic_end_host_interrupt(void);
+/* A fixed self-IPI: with IF = 0 it stays requested. Returns whether IRR shows it. */
+bool lapic_leave_pending(uint8_t vector);
 
 #endif

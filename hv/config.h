@@ -48,10 +48,29 @@ struct hv_debug {
 	bool bad_entry_control;
 	/* [hv] debug_nmi_cpu: a CPU without a guest sends NMIs to that CPU while its guest runs. */
 	uint32_t nmi_cpu;
+	/* [hv] debug_pending_irq: that CPU has a physical interrupt pending in its local APIC
+	 * at takeover (the drain must take it) and again when it enters its guest (it must
+	 * never reach the guest). */
+	uint32_t pending_irq_cpu;
+	/* [hv] debug_stack_overflow_cpu: that CPU's hypervisor overflows its stack on purpose. */
+	uint32_t stack_overflow_cpu;
+	/* [hv] debug_vmx_msr_lists = 1 | check: every CPU's VMX capabilities are read as if it
+	 * lacked the "load IA32_EFER"/"load IA32_PAT" controls, so EFER and PAT switch through
+	 * the MSR autoload lists; check also verifies, at every slow exit, what they loaded. */
+	uint8_t vmx_msr_lists;
 };
+#define HV_DEBUG_MSR_LISTS_ON 1
+#define HV_DEBUG_MSR_LISTS_CHECK 2
 
 struct hv_config {
 	enum hv_on_finish on_finish;
+	/* [hv] smt = shared: different guests may run on threads of one core (default: refused,
+	 * config_check_smt). */
+	bool smt_shared;
+	/* [hv] debug_late_ap: the boot CPU gives up on that AP before sending its SIPIs, so the
+	 * AP arrives at a closed trampoline and must park (arch/x86/smp.c). Kept out of struct
+	 * hv_debug, which is initialized positionally elsewhere. */
+	uint32_t debug_late_ap;
 	struct hv_debug debug;
 	uint32_t nguests;
 	struct hv_guest_cfg guests[HV_MAX_GUESTS];
@@ -78,5 +97,14 @@ int config_place(const char *source, struct hv_config *cfg, uint32_t ncpus, char
 const struct hv_guest_cfg *config_guest_for_cpu(const struct hv_config *cfg, uint32_t cpu);
 
 const char *config_on_finish_name(enum hv_on_finish f);
+
+/*
+ * Refuse two different [guest] sections on threads of one core (SMT siblings: APIC IDs that
+ * agree above the low smt_bits, hv/cpu_topology.h) unless cfg->smt_shared. The copies of a
+ * cpu = all guest are one guest. apic_ids[i] is logical CPU i's. For a placed configuration;
+ * 0, or -1 with err naming both guests and both CPUs.
+ */
+int config_check_smt(const char *source, const struct hv_config *cfg, const uint32_t *apic_ids,
+		     uint32_t ncpus, unsigned smt_bits, char *err, size_t errlen);
 
 #endif

@@ -28,12 +28,27 @@
  *   control characters than tab are errors.
  * - [hv] (optional, at most once) holds global settings:
  *     on_finish  when every guest has finished: poweroff (default), halt, reboot
+ *     smt        isolated (default): two different [guest] sections may not run on
+ *                threads of one core (SMT siblings share L1D, branch predictors and
+ *                other buffers); shared: they may (the copies of a cpu = all guest
+ *                are one guest and may always share)
+ *     debug_late_ap  the boot CPU gives up on that AP before starting it, so the AP
+ *                reaches the start-up code after its parameters were closed (it must
+ *                park itself; tests the trampoline hand-over)
  *     debug_fault_cpu  that CPU's hypervisor faults on purpose before running its
  *                guest (crash-report and containment testing)
  *     debug_bad_entry  CPU state|control: that CPU's first VM entry gets a guest
  *                state (or a control) the CPU must refuse (entry-failure diagnostics)
  *     debug_nmi_cpu  the first CPU without a guest sends NMIs to that CPU for as
  *                long as its guest runs (host NMI handling while guests run)
+ *     debug_stack_overflow_cpu  that CPU's hypervisor recurses until its stack runs
+ *                into the guard page, before running its guest (stack-overflow
+ *                containment testing)
+ *     debug_pending_irq  that CPU has a physical interrupt pending in its local APIC
+ *                at takeover and when it enters its guest; none may reach the guest
+ *     debug_vmx_msr_lists  0 (default), 1 or check: on VMX, EFER and PAT switch through
+ *                the MSR autoload lists as on CPUs without their load controls; check
+ *                also verifies what the lists loaded at every slow exit
  * - [guest NAME] starts a guest; at most 64 of them. NAME is 1-31 characters
  *   of A-Z a-z 0-9 _ . - and unique. Each key at most once, except module:
  *     cpu        required. Logical CPU index (0 = the boot CPU), or `all`:
@@ -95,9 +110,14 @@ static const struct key {
 	bool required, repeats;
 } key_table[] = {
 	{ SEC_HV, "on_finish", config_set_on_finish, false, false },
+	{ SEC_HV, "smt", config_set_smt, false, false },
+	{ SEC_HV, "debug_late_ap", config_set_debug_late_ap, false, false },
 	{ SEC_HV, "debug_fault_cpu", config_set_debug_fault_cpu, false, false },
 	{ SEC_HV, "debug_bad_entry", config_set_debug_bad_entry, false, false },
 	{ SEC_HV, "debug_nmi_cpu", config_set_debug_nmi_cpu, false, false },
+	{ SEC_HV, "debug_stack_overflow_cpu", config_set_debug_stack_overflow_cpu, false, false },
+	{ SEC_HV, "debug_pending_irq", config_set_debug_pending_irq, false, false },
+	{ SEC_HV, "debug_vmx_msr_lists", config_set_debug_vmx_msr_lists, false, false },
 	{ SEC_GUEST, "cpu", config_set_cpu, true, false },
 	{ SEC_GUEST, "memory", config_set_memory, true, false },
 	{ SEC_GUEST, "kernel", config_set_kernel, true, false },
@@ -223,8 +243,11 @@ int config_parse(const char *source, const char *text, size_t len, struct hv_con
 	memset(out, 0, sizeof(*out));
 	out->on_finish = HV_FINISH_POWEROFF;
 	out->debug.fault_cpu = HV_NO_DEBUG_FAULT;
+	out->debug_late_ap = HV_NO_DEBUG_FAULT;
 	out->debug.bad_entry_cpu = HV_NO_DEBUG_FAULT;
 	out->debug.nmi_cpu = HV_NO_DEBUG_FAULT;
+	out->debug.stack_overflow_cpu = HV_NO_DEBUG_FAULT;
+	out->debug.pending_irq_cpu = HV_NO_DEBUG_FAULT;
 	if (err && errlen)
 		err[0] = 0;
 	if (!text)

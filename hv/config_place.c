@@ -1,5 +1,6 @@
 /* A parsed hv.cfg on this machine's CPUs: cpu = all expanded, every cpu checked. */
 #include "hv/config_values.h"
+#include "hv/cpu_topology.h"
 #include "hv/lib.h"
 
 int config_place(const char *source, struct hv_config *cfg, uint32_t ncpus, char *err,
@@ -43,6 +44,33 @@ int config_place(const char *source, struct hv_config *cfg, uint32_t ncpus, char
 		if (g->cpu >= ncpus)
 			return config_fail(&p, "guest '%s' wants cpu %u but this machine has %u CPU%s",
 					   g->name, g->cpu, ncpus, ncpus == 1 ? "" : "s");
+	}
+	return 0;
+}
+
+int config_check_smt(const char *source, const struct hv_config *cfg, const uint32_t *apic_ids,
+		     uint32_t ncpus, unsigned smt_bits, char *err, size_t errlen)
+{
+	struct config_parser p = { .source = source ? source : "config", .err = err,
+				   .errlen = errlen };
+	if (err && errlen)
+		err[0] = 0;
+	if (cfg->smt_shared)
+		return 0;
+	for (uint32_t i = 0; i < cfg->nguests; i++) {
+		const struct hv_guest_cfg *a = &cfg->guests[i];
+		for (uint32_t j = i + 1; j < cfg->nguests; j++) {
+			const struct hv_guest_cfg *b = &cfg->guests[j];
+			/* The copies of a cpu = all guest come from one [guest] header line. */
+			if (a->line == b->line || a->cpu >= ncpus || b->cpu >= ncpus ||
+			    !topo_same_core(apic_ids[a->cpu], apic_ids[b->cpu], smt_bits))
+				continue;
+			p.line = b->line;
+			return config_fail(&p, "guests '%s' (cpu %u) and '%s' (cpu %u) are on threads of "
+					       "one core, which share L1D and branch predictors: use "
+					       "CPUs of other cores, or smt = shared in [hv]",
+					   a->name, a->cpu, b->name, b->cpu);
+		}
 	}
 	return 0;
 }

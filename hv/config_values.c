@@ -60,6 +60,23 @@ static int set_debug_cpu(struct config_parser *p, char *val, const char *key, ui
 	return 0;
 }
 
+int config_set_smt(struct config_parser *p, char *val)
+{
+	if (strcmp(val, "isolated") && strcmp(val, "shared"))
+		return config_fail(p, "bad smt '%s' (expected isolated or shared)", val);
+	p->cfg->smt_shared = !strcmp(val, "shared");
+	return 0;
+}
+
+int config_set_debug_late_ap(struct config_parser *p, char *val)
+{
+	if (set_debug_cpu(p, val, "debug_late_ap", &p->cfg->debug_late_ap))
+		return -1;
+	if (!p->cfg->debug_late_ap)
+		return config_fail(p, "bad debug_late_ap '0' (cpu 0 is the boot CPU; expected an AP)");
+	return 0;
+}
+
 int config_set_debug_fault_cpu(struct config_parser *p, char *val)
 {
 	return set_debug_cpu(p, val, "debug_fault_cpu", &p->cfg->debug.fault_cpu);
@@ -68,6 +85,28 @@ int config_set_debug_fault_cpu(struct config_parser *p, char *val)
 int config_set_debug_nmi_cpu(struct config_parser *p, char *val)
 {
 	return set_debug_cpu(p, val, "debug_nmi_cpu", &p->cfg->debug.nmi_cpu);
+}
+
+int config_set_debug_pending_irq(struct config_parser *p, char *val)
+{
+	return set_debug_cpu(p, val, "debug_pending_irq", &p->cfg->debug.pending_irq_cpu);
+}
+
+int config_set_debug_stack_overflow_cpu(struct config_parser *p, char *val)
+{
+	return set_debug_cpu(p, val, "debug_stack_overflow_cpu", &p->cfg->debug.stack_overflow_cpu);
+}
+
+int config_set_debug_vmx_msr_lists(struct config_parser *p, char *val)
+{
+	static const char *const names[] = { "0", "1", "check" };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(val, names[i])) {
+			p->cfg->debug.vmx_msr_lists = (uint8_t)i;
+			return 0;
+		}
+	}
+	return config_fail(p, "bad debug_vmx_msr_lists '%s' (expected 0, 1 or check)", val);
 }
 
 int config_set_debug_bad_entry(struct config_parser *p, char *val)

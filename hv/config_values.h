@@ -34,9 +34,14 @@ char *config_trim(char *s);
 
 /* One per key: val is the trimmed value; 0, or -1 with the message written. */
 int config_set_on_finish(struct config_parser *p, char *val);
+int config_set_smt(struct config_parser *p, char *val);
+int config_set_debug_late_ap(struct config_parser *p, char *val);
 int config_set_debug_fault_cpu(struct config_parser *p, char *val);
 int config_set_debug_bad_entry(struct config_parser *p, char *val);
 int config_set_debug_nmi_cpu(struct config_parser *p, char *val);
+int config_set_debug_stack_overflow_cpu(struct config_parser *p, char *val);
+int config_set_debug_pending_irq(struct config_parser *p, char *val);
+int config_set_debug_vmx_msr_lists(struct config_parser *p, char *val);
 int config_set_cpu(struct config_parser *p, char *val);
 int config_set_memory(struct config_parser *p, char *val);
 int config_set_kernel(struct config_parser *p, char *val);

@@ -1,4 +1,5 @@
 /* Builds a guest's CPUID view (see cpuid_policy.h for when it is used). */
+#include "arch/x86/efer.h"
 #include "hv/cpuid_policy.h"
 #include "hv/lib.h"
 
@@ -25,9 +26,6 @@ static void add_subleaves(struct cpuid_table *t, cpuid_source_fn host, uint32_t 
 			break; /* cache type 0: no more caches */
 		if (leaf == 4)
 			v.eax &= 0x3ff; /* one core sharing each cache (bits 31:26, 25:14 = 0) */
-		if (leaf == 7 && s == 0) {
-			v.ebx &= ~(CPUID_7_EBX_TSC_ADJUST | CPUID_7_EBX_SGX);
-		}
 		if (s > 0 && !v.eax && !v.ebx && !v.ecx && !v.edx)
 			continue;
 		add_indexed(t, leaf, s, v);
@@ -35,50 +33,166 @@ static void add_subleaves(struct cpuid_table *t, cpuid_source_fn host, uint32_t 
 	t->indexed_leaves |= 1u << leaf;
 }
 
-/*
- * Make the feature leaves agree with the XCR0 bits the guest may set (Intel SDM
- * vol. 1 13.2: software must not use a feature whose state component XCR0
- * cannot enable), and hide what the MSR policy does not offer.
- */
-static void apply_xcr0_policy(struct cpuid_table *t, uint64_t allowed)
+static uint32_t *value_reg(struct cpuid_value *v, unsigned reg)
 {
-	struct cpuid_value *l1 = &t->basic[1];
-	if (!(allowed & BIT(2)))
-		l1->ecx &= ~(CPUID_1_ECX_AVX | CPUID_1_ECX_FMA | CPUID_1_ECX_F16C);
+	switch (reg) {
+	case CPUID_EAX:
+		return &v->eax;
+	case CPUID_EBX:
+		return &v->ebx;
+	case CPUID_ECX:
+		return &v->ecx;
+	default:
+		return &v->edx;
+	}
+}
+
+static struct cpuid_value *table_slot(struct cpuid_table *t, uint32_t leaf, uint32_t subleaf)
+{
+	if (leaf <= t->max_basic) {
+		if (!(t->indexed_leaves & (1u << leaf)))
+			return subleaf == 0 ? &t->basic[leaf] : NULL;
+		for (uint32_t i = 0; i < t->nindexed; i++)
+			if (t->indexed[i].leaf == leaf && t->indexed[i].subleaf == subleaf)
+				return &t->indexed[i].v;
+		return NULL;
+	}
+	if (leaf >= 0x80000000u && t->max_ext && leaf <= t->max_ext && subleaf == 0)
+		return &t->ext[leaf - 0x80000000u];
+	return NULL;
+}
+
+uint32_t *cpuid_table_reg(struct cpuid_table *t, uint32_t leaf, uint32_t subleaf, unsigned reg)
+{
+	struct cpuid_value *v = table_slot(t, leaf, subleaf);
+	return v ? value_reg(v, reg) : NULL;
+}
+
+uint32_t cpuid_xsave_size(const struct cpuid_table *t, uint64_t mask)
+{
+	uint32_t size = 576; /* legacy area and XSAVE header (SDM vol. 1 13.4) */
+	for (uint32_t i = 0; i < t->nindexed; i++) {
+		const struct cpuid_indexed *e = &t->indexed[i];
+		/* (0xD, i), i >= 2: EAX size, EBX offset; ECX[0] set for supervisor state. */
+		if (e->leaf == 0xd && e->subleaf >= 2 && e->subleaf < 63 && (mask & BIT(e->subleaf)) &&
+		    !(e->v.ecx & 1))
+			size = MAX(size, e->v.ebx + e->v.eax);
+	}
+	return size;
+}
+
+uint32_t cpuid_xsave_compacted_size(const struct cpuid_table *t, uint64_t mask)
+{
+	/* SDM vol. 1 13.4.3: components in index order from 576, each aligned to 64 when its
+	 * (0xD, i).ECX[1] is set. */
+	uint32_t size = 576;
+	for (uint32_t i = 2; i < 63; i++) {
+		if (!(mask & BIT(i)))
+			continue;
+		for (uint32_t k = 0; k < t->nindexed; k++) {
+			const struct cpuid_indexed *e = &t->indexed[k];
+			if (e->leaf != 0xd || e->subleaf != i)
+				continue;
+			if (e->v.ecx & 2)
+				size = (size + 63) & ~63u;
+			size += e->v.eax;
+		}
+	}
+	return size;
+}
+
+void cpuid_xsave_dynamic(const struct cpuid_table *t, uint64_t xcr0, uint64_t xss, uint32_t subleaf,
+			 struct cpuid_value *r)
+{
+	if (subleaf == 0 && r->eax) /* EAX is 0 when the view hides XSAVE */
+		r->ebx = cpuid_xsave_size(t, xcr0);
+	else if (subleaf == 1 && (r->eax & (CPUID_D1_EAX_XSAVEC | CPUID_D1_EAX_XSAVES)))
+		r->ebx = cpuid_xsave_compacted_size(t, xcr0 | xss);
+}
+
+static void zero_leaf(struct cpuid_table *t, uint32_t leaf)
+{
+	for (uint32_t i = 0; i < t->nindexed; i++)
+		if (t->indexed[i].leaf == leaf)
+			t->indexed[i].v = (struct cpuid_value){ 0, 0, 0, 0 };
+	struct cpuid_value *v = table_slot(t, leaf, 0);
+	if (v)
+		*v = (struct cpuid_value){ 0, 0, 0, 0 };
+}
+
+/*
+ * Every feature register through the feature table (an allowlist: what no entry offers is
+ * cleared). The hypervisor-set bits (1.ECX[31]) are set whatever the host has. Then (after
+ * leaf 0xD is fitted to the permitted state) the leaves that only describe a hidden
+ * feature are cleared.
+ */
+static void apply_features(struct cpuid_table *t, const struct cpuid_feature_set *set,
+			   const struct cpuid_need_env *env)
+{
+	for (size_t i = 0; i < cpuid_feature_reg_count; i++) {
+		const struct cpuid_feature_reg *r = &cpuid_feature_regs[i];
+		uint32_t *p = cpuid_table_reg(t, r->leaf, r->subleaf, r->reg);
+		if (!p)
+			continue;
+		uint32_t forced = 0;
+		for (size_t k = 0; k < set->count; k++) {
+			const struct cpuid_feature *f = &set->entries[k];
+			if (f->choice == CPUID_HV_SET && f->leaf == r->leaf && f->subleaf == r->subleaf &&
+			    f->reg == r->reg)
+				forced |= f->mask;
+		}
+		*p = ((*p & cpuid_feature_allowed(set, r->leaf, r->subleaf, r->reg, env)) | forced);
+	}
+}
+
+static void apply_leaf_rules(struct cpuid_table *t)
+{
+	for (size_t i = 0; i < cpuid_leaf_rule_count; i++) {
+		const struct cpuid_leaf_rule *r = &cpuid_leaf_rules[i];
+		uint32_t *dep = r->dep_mask ? cpuid_table_reg(t, r->dep_leaf, r->dep_subleaf, r->dep_reg)
+					    : NULL;
+		if (!dep || !(*dep & r->dep_mask))
+			zero_leaf(t, r->leaf);
+	}
+}
+
+/* x87, SSE, and every component i >= 2 whose (0xD, i) gives a size. */
+static uint64_t xsave_described(const struct cpuid_table *t)
+{
+	uint64_t m = BIT(0) | BIT(1);
+	for (uint32_t i = 0; i < t->nindexed; i++) {
+		const struct cpuid_indexed *e = &t->indexed[i];
+		if (e->leaf == 0xd && e->subleaf >= 2 && e->subleaf < 63 && e->v.eax)
+			m |= BIT(e->subleaf);
+	}
+	return m;
+}
+
+/*
+ * Leaf 0xD agrees with the XCR0 and IA32_XSS bits the guest may set (Intel SDM vol. 1
+ * 13.2, 13.3): (0xD,0) EAX/EDX the permitted user components, ECX the area they need
+ * (EBX, for the current XCR0, is computed at lookup time: hv/xstate.c), (0xD,1) ECX/EDX
+ * the permitted supervisor components, and nothing of the others.
+ */
+static void apply_xsave(struct cpuid_table *t, uint64_t xcr0, uint64_t xss)
+{
 	for (uint32_t i = 0; i < t->nindexed; i++) {
 		struct cpuid_indexed *e = &t->indexed[i];
-		if (e->leaf == 7 && e->subleaf == 0) {
-			if (!(allowed & BIT(2)))
-				e->v.ebx &= ~CPUID_7_EBX_AVX2;
-			if ((allowed & 0xe0) != 0xe0) {
-				e->v.ebx &= ~CPUID_7_EBX_AVX512_MASK;
-				e->v.ecx &= ~CPUID_7_ECX_AVX512_MASK;
-				e->v.edx &= ~CPUID_7_EDX_AVX512_MASK;
-			}
-			if ((allowed & 0x18) != 0x18)
-				e->v.ebx &= ~CPUID_7_EBX_MPX;
-			if (!(allowed & BIT(9)))
-				e->v.ecx &= ~CPUID_7_ECX_PKU;
-			if ((allowed & 0x60000) != 0x60000)
-				e->v.edx &= ~CPUID_7_EDX_AMX_MASK;
-			e->v.edx &= ~CPUID_7_EDX_HIDDEN;
-		} else if (e->leaf == 0xd && e->subleaf == 0) {
-			/* EBX (size for the current XCR0) is computed at lookup time: see
-			 * hv/xstate.c. ECX: the largest area the permitted set needs. */
-			e->v.eax &= (uint32_t)allowed;
-			e->v.edx &= (uint32_t)(allowed >> 32);
-		} else if (e->leaf == 0xd && e->subleaf == 1) {
-			e->v.eax &= ~CPUID_D1_EAX_XFD; /* set again by xstate.c when XFD is wired */
-			e->v.ecx = e->v.edx = 0;        /* no supervisor state (IA32_XSS) for guests */
-		} else if (e->leaf == 0xd && e->subleaf >= 2 && e->subleaf < 64 &&
-			   !(allowed & BIT(e->subleaf))) {
-			e->v = (struct cpuid_value){ 0, 0, 0, 0 };
-		} else if ((e->leaf == 0x1d || e->leaf == 0x1e) && (allowed & 0x60000) != 0x60000) {
+		if (e->leaf != 0xd)
+			continue;
+		if (e->subleaf == 0) {
+			e->v.eax &= (uint32_t)xcr0;
+			e->v.edx &= (uint32_t)(xcr0 >> 32);
+			e->v.ecx = cpuid_xsave_size(t, xcr0 & (((uint64_t)e->v.edx << 32) | e->v.eax));
+			e->v.ebx = 576; /* XCR0 = x87 at reset; at run time: cpuid_xsave_dynamic */
+		} else if (e->subleaf == 1) {
+			e->v.ecx &= (uint32_t)xss;
+			e->v.edx &= (uint32_t)(xss >> 32);
+			e->v.ebx = 0; /* at run time: cpuid_xsave_dynamic */
+		} else if (e->subleaf >= 64 || !((xcr0 | xss) & BIT(e->subleaf))) {
 			e->v = (struct cpuid_value){ 0, 0, 0, 0 };
 		}
 	}
-	if (t->max_basic >= 7)
-		t->basic[7] = cpuid_lookup(t, 7, 0);
 }
 
 void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct cpuid_guest_info *g)
@@ -105,6 +219,7 @@ void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct
 		case 0x10:
 			add_subleaves(t, host, leaf, 4);
 			break;
+		case 0x12:
 		case 0x14:
 		case 0x17:
 		case 0x18:
@@ -112,9 +227,6 @@ void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct
 		case 0x1e:
 			add_subleaves(t, host, leaf, 2);
 			break;
-		case 0xa: /* no virtual PMU */
-		case 0x12: /* no SGX */
-			continue;
 		default:
 			break;
 		}
@@ -124,31 +236,33 @@ void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct
 	t->basic[0].eax = t->max_basic;
 
 	struct cpuid_value *l1 = &t->basic[1];
-	l1->ecx &= ~(CPUID_1_ECX_MONITOR | CPUID_1_ECX_VMX | CPUID_1_ECX_SMX | CPUID_1_ECX_PDCM |
-		     CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE | CPUID_1_ECX_OSXSAVE);
-	l1->ecx |= CPUID_1_ECX_HYPERVISOR;
 	l1->ebx &= 0x0000ffff; /* initial APIC ID 0, one logical processor */
 	l1->ebx |= 1u << 16;
-	apply_xcr0_policy(t, g->xcr0_allowed);
 
 	struct cpuid_value e0 = host(0x80000000u, 0);
 	t->max_ext = e0.eax >= 0x80000000u ? MIN(e0.eax, 0x80000000u + CPUID_EXT_MAX - 1) : 0;
-	for (uint32_t i = 0; t->max_ext && i <= t->max_ext - 0x80000000u; i++) {
-		uint32_t leaf = 0x80000000u + i;
-		if (leaf == 0x8000000au) /* SVM features: hidden */
-			continue;
-		t->ext[i] = host(leaf, 0);
-	}
+	for (uint32_t i = 0; t->max_ext && i <= t->max_ext - 0x80000000u; i++)
+		t->ext[i] = host(0x80000000u + i, 0);
 	t->ext[0].eax = t->max_ext;
-	/* Features whose EFER bit or MSR the guest is not given: a guest would enable them,
-	 * get #GP, and (Linux's msr_set_bit swallows it) believe itself protected. */
-	t->ext[1].ecx &= ~(CPUID_81_ECX_SVM | CPUID_81_ECX_TCE);
-	if (t->max_ext >= 0x80000008u) {
+	if (t->max_ext >= 0x80000008u)
 		t->ext[8].ecx &= ~0xf0ffu; /* one core: NC = 0, APIC ID size 0 */
-		t->ext[8].ebx &= ~CPUID_88_EBX_HIDDEN;
-	}
-	if (t->max_ext >= 0x80000021u)
-		t->ext[0x21].eax &= ~CPUID_8021_EAX_AUTOIBRS;
+
+	/* A state component is shown only with its sub-leaf (seen: Bochs tigerlake enumerates
+	 * PKRU in (0xD,0).EAX with an empty (0xD,9)). */
+	uint64_t xcr0 = g->xcr0_allowed & xsave_described(t);
+	uint64_t xss = g->xss_allowed & xsave_described(t);
+	struct cpuid_need_env env = {
+		.caps = g->caps,
+		.efer = efer_guest_allowed(t->max_ext >= 0x80000001u ? t->ext[1].edx : 0),
+		.xcr0 = xcr0,
+		.xss = xss,
+	};
+	apply_features(t, g->features ? g->features : &cpuid_feature_default, &env);
+	apply_xsave(t, xcr0, xss);
+	apply_leaf_rules(t);
+	t->nx_offered = t->max_ext >= 0x80000001u && (t->ext[1].edx & BIT(20));
+	if (t->max_basic >= 7)
+		t->basic[7] = cpuid_lookup(t, 7, 0);
 
 	static const char sig[12] = CPUID_HV_SIGNATURE;
 	t->hv[0].eax = CPUID_HV_BASE + 1;
@@ -156,6 +270,13 @@ void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct
 	memcpy(&t->hv[0].ecx, sig + 4, 4);
 	memcpy(&t->hv[0].edx, sig + 8, 4);
 	t->hv[1] = (struct cpuid_value){ 1, g->cpu, (uint32_t)(g->mem_bytes >> 20), 0 };
+}
+
+void cpuid_apply_misc_enable(struct cpuid_table *t, bool limit_maxval, bool xd_disable)
+{
+	t->basic[0].eax = limit_maxval ? MIN(t->max_basic, 2u) : t->max_basic;
+	if (t->nx_offered)
+		t->ext[1].edx = xd_disable ? t->ext[1].edx & ~BIT(20) : t->ext[1].edx | BIT(20);
 }
 
 struct cpuid_value cpuid_lookup(const struct cpuid_table *t, uint32_t leaf, uint32_t subleaf)

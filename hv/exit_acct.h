@@ -12,6 +12,7 @@
 
 struct exit_costs {
 	uint64_t msr, xsave, vmsave, vmload, vmwrite;
+	uint64_t autoload; /* VMX MSR autoload list entries the CPU processed (vmx_exit_fast.c) */
 };
 
 enum acct_item { ACCT_MSR, ACCT_XSAVE, ACCT_VMSAVE, ACCT_VMLOAD, ACCT_VMWRITE };

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include "arch/x86/cpu.h"
+#include "hv/cache_pmu_insn.h"
 #include "hv/fmt.h"
 #include "hv/guest_fetch.h"
 #include "hv/host_cpu.h"
@@ -39,12 +40,15 @@ static enum exit_action handle_cpuid(struct vcpu *v)
 	uint32_t leaf = (uint32_t)v->gprs.rax;
 	struct cpuid_value r = cpuid_lookup(&v->cpuid, leaf, (uint32_t)v->gprs.rcx);
 	xstate_cpuid(v, leaf, (uint32_t)v->gprs.rcx, &r);
-	if (leaf == 1) {
-		/* OSXSAVE mirrors the guest's CR4 (SDM vol. 2A CPUID, leaf 1 ECX bit 27). */
+	if (leaf == 1 || (leaf == 7 && (uint32_t)v->gprs.rcx == 0)) {
+		/* OSXSAVE and OSPKE mirror the guest's CR4 (SDM vol. 2A CPUID: leaf 1 ECX bit 27,
+		 * leaf 7.0 ECX bit 4). Leaf 7 is subleaf-indexed, so it never takes the fast path. */
 		struct guest_mode m;
 		v->be->read_mode(v, &m);
-		if (m.cr4 & CR4_OSXSAVE)
+		if (leaf == 1 && (m.cr4 & CR4_OSXSAVE))
 			r.ecx |= CPUID_1_ECX_OSXSAVE;
+		if (leaf == 7 && (m.cr4 & CR4_PKE))
+			r.ecx |= CPUID_7_ECX_OSPKE;
 	}
 	v->gprs.rax = r.eax;
 	v->gprs.rbx = r.ebx;
@@ -111,6 +115,7 @@ static uint64_t bench_hypercall(struct vcpu *v)
 	c.vmsave = v->costs[kind].vmsave;
 	c.vmload = v->costs[kind].vmload;
 	c.vmwrite = v->costs[kind].vmwrite;
+	c.autoload = v->costs[kind].autoload;
 	memcpy(v->mem.base + gpa, &c, sizeof(c));
 	return 0;
 }
@@ -184,6 +189,7 @@ enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e)
 	case EXIT_HLT:
 		return handle_hlt(v);
 	case EXIT_HOST_EVENT:
+	case EXIT_HOST_IRQ: /* never injected: no guest asked for it */
 		return ACT_RESUME;
 	case EXIT_SHUTDOWN:
 		vcpu_stop(v, "triple fault (shutdown)");
@@ -198,6 +204,13 @@ enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e)
 		return ACT_STOP;
 	case EXIT_HIDDEN_INSN:
 		return ACT_INJECT_UD;
+	case EXIT_WBINVD:
+	case EXIT_INVD:
+		act = hv_exit_cache_flush(v);
+		break;
+	case EXIT_RDPMC:
+		act = hv_exit_rdpmc(v);
+		break;
 	case EXIT_EXCEPTION:
 		if (e->exc.vector == 7 && xstate_nm_exit(v))
 			return ACT_INJECT_NM;

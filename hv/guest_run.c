@@ -2,6 +2,7 @@
 #include "hv/debug_nmi.h"
 #include "hv/fmt.h"
 #include "hv/guest_run.h"
+#include "hv/guest_setup.h"
 #include "hv/log.h"
 #include "hv/platform.h"
 
@@ -9,7 +10,8 @@ static uint32_t guests_total;
 static uint32_t guests_done, guests_passed;
 static const struct virt_backend *backend;
 static enum hv_on_finish finish_how;
-static struct hv_debug debug = { HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false, HV_NO_DEBUG_FAULT };
+static struct hv_debug debug = { HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false, HV_NO_DEBUG_FAULT,
+				  HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, 0 };
 
 void guest_run_init(uint32_t nguests, const struct virt_backend *be, enum hv_on_finish on_finish,
 		    const struct hv_debug *dbg)
@@ -27,6 +29,42 @@ static void maybe_fault(struct percpu *pc)
 {
 	if (pc->index == debug.fault_cpu)
 		__asm__ __volatile__("ud2");
+}
+
+/* [hv] debug_pending_irq: the last thing before the first VM entry, a physical interrupt
+ * left requested in this CPU's local APIC, as firmware or a device could leave one. With
+ * interrupts off nothing takes it before the entry; then it must exit ("host-irq" in the
+ * exit counts) and never reach the guest (docs/interrupts-at-takeover.md). */
+static void leave_irq_pending(struct percpu *pc)
+{
+	bool pending = platform_leave_irq_pending(HV_DEBUG_IRQ_VECTOR);
+	hv_printf("hv: debug_pending_irq: cpu %u enters its guest with vector 0x%x %s\n", pc->index,
+		  HV_DEBUG_IRQ_VECTOR,
+		  pending ? "pending in its local APIC" : "NOT pending (the self-IPI was not accepted)");
+}
+
+/* [hv] debug_stack_overflow_cpu: recursion without end, each call keeping a frame, until a
+ * push or call meets the guard page below the stack: the #PF cannot be delivered on that
+ * stack, so the CPU raises #DF on its own stack and the crash report names the overflow
+ * (arch/x86/crash.c). The depth counter is never reached; it keeps the recursion finite
+ * to the compiler, and the volatile frame keeps it a real recursion, not a loop. */
+static __attribute__((noinline)) uint64_t overflow_stack(volatile uint64_t *depth)
+{
+	volatile uint64_t frame[16];
+	frame[0] = ++*depth;
+	if (*depth == ~0ull)
+		return frame[0];
+	return overflow_stack(depth) + frame[0];
+}
+
+static void maybe_overflow_stack(struct percpu *pc)
+{
+	if (pc->index != debug.stack_overflow_cpu)
+		return;
+	hv_printf("hv: debug_stack_overflow: cpu %u recurses until its stack hits the guard page\n",
+		  pc->index);
+	volatile uint64_t depth = 0;
+	overflow_stack(&depth);
 }
 
 static void print_end(struct vcpu *v)
@@ -81,12 +119,16 @@ void guest_run_cpu(struct percpu *pc)
 	}
 	char err[160];
 	maybe_fault(pc);
+	maybe_overflow_stack(pc);
 	if (v->end.kind == GUEST_RUNNING) {
 		if (backend->cpu_enable(pc, err, sizeof(err)) ||
 		    backend->vcpu_create(v, err, sizeof(err))) {
 			vcpu_stop(v, "%s", err);
 		} else {
 			v->be = backend;
+			struct cpuid_backend_caps caps;
+			backend->cpuid_caps(v, &caps);
+			guest_cpuid_setup(v, &caps);
 			xstate_guest_start(v);
 			hv_printf("hv: guest %s starting on cpu %u (%llu MiB at 0x%llx, entry 0x%x)\n",
 				  v->cfg->name, pc->index, (unsigned long long)(v->mem.size >> 20),
@@ -96,6 +138,8 @@ void guest_run_cpu(struct percpu *pc)
 					  pc->index, debug.bad_entry_control ? "control" : "guest state");
 				backend->debug_break_entry(v, debug.bad_entry_control);
 			}
+			if (pc->index == debug.pending_irq_cpu)
+				leave_irq_pending(pc);
 			backend->vcpu_run(v);
 		}
 	}

@@ -21,9 +21,6 @@ void guest_setup(struct vcpu *v, const struct hv_guest_cfg *cfg, uint32_t cpu, u
 	vuart_init(&v->uart, cfg->name);
 	msr_emulate_reset(v);
 	v->xcr0_allowed = xcr0_guest_allowed(host_xcr0_supported(), cfg->xcr0_set, cfg->xcr0);
-	struct cpuid_guest_info info = { .cpu = cpu, .mem_bytes = cfg->memory,
-					 .xcr0_allowed = v->xcr0_allowed };
-	cpuid_table_build(&v->cpuid, host_cpuid, &info);
 	xstate_guest_init(v);
 	v->xcr0 = XFEATURE_X87;
 
@@ -47,4 +44,13 @@ void guest_setup(struct vcpu *v, const struct hv_guest_cfg *cfg, uint32_t cpu, u
 	if (multiboot_load(&v->mem, kernel->data, kernel->size, cfg->cmdline, imgs, cfg->nmodules,
 			   LOADER_NAME, &v->boot, err, sizeof(err)))
 		vcpu_stop(v, "%s: %s", cfg->kernel, err);
+}
+
+void guest_cpuid_setup(struct vcpu *v, const struct cpuid_backend_caps *caps)
+{
+	/* No IA32_XSS for guests (the MSR policy denies it), so no supervisor state. */
+	struct cpuid_guest_info info = { .cpu = v->cpu, .mem_bytes = v->cfg->memory,
+					 .xcr0_allowed = v->xcr0_allowed, .xss_allowed = 0,
+					 .caps = *caps };
+	cpuid_table_build(&v->cpuid, host_cpuid, &info);
 }

@@ -15,5 +15,8 @@ struct blob {
 void guest_setup(struct vcpu *v, const struct hv_guest_cfg *cfg, uint32_t cpu, uint64_t mem_hpa,
 		 uint8_t *mem_base, const struct blob *kernel, const struct blob *mods,
 		 uint8_t *ports_seen);
+/* The guest's CPUID view, built on the CPU it runs on (hybrid parts differ per core) once
+ * the backend has set up its controls: caps says what the guest may be promised. */
+void guest_cpuid_setup(struct vcpu *v, const struct cpuid_backend_caps *caps);
 
 #endif

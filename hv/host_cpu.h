@@ -18,5 +18,9 @@ uint64_t host_xgetbv0(void);
 void host_xrstor(const void *area, uint64_t mask);
 uint64_t host_rdmsr(uint32_t msr);
 void host_wrmsr(uint32_t msr, uint64_t value);
+/* Write back and invalidate every cache line of [base, base + size) (identity-mapped host
+ * memory) with CLFLUSHOPT, or CLFLUSH where the CPU lacks it, then fence: the caches of the
+ * other partitions are left alone (docs/cache-and-pmu.md). */
+void host_cache_writeback(const void *base, uint64_t size);
 
 #endif

@@ -25,6 +25,7 @@
  * executed while handling them. */
 struct hc_exit_costs {
 	unsigned long long exits, msr, xsave, vmsave, vmload, vmwrite;
+	unsigned long long autoload; /* VMX MSR autoload list entries processed by the CPU */
 };
 
 #endif

@@ -58,7 +58,8 @@ const struct msr_rule msr_rules[] = {
 	{ MSR_PERFEVTSEL0, MSR_PERFEVTSEL7, E, E, "PERFEVTSEL0-7", EMUL, EMUL,
 	  "no virtual PMU: read 0, writes dropped" },
 	{ MSR_MISC_ENABLE, MSR_MISC_ENABLE, E, E, "MISC_ENABLE", EMUL, EMUL,
-	  "fast strings on, BTS/PEBS unavailable; only fast strings and the CPUID limit change" },
+	  "fast strings on, BTS/PEBS unavailable; writable: fast strings, TCC, Limit CPUID Maxval, "
+	  "XD Bit Disable (the last two change the guest's CPUID); other changes #GP" },
 	{ MSR_XFD, MSR_XFD_ERR, E, E, "XFD/XFD_ERR", "intercepted; XFD writes passed through once used",
 	  "intercepted; XFD writes passed through once used",
 	  "XFD scheme (hv/xstate.c): XFD validated until its first non-zero write, then passthrough "
@@ -67,7 +68,9 @@ const struct msr_rule msr_rules[] = {
 	  "reads 0; only 0 may be written (no LBR/BTF virtualization yet)" },
 	{ MSR_SMRR_PHYSBASE, MSR_SMRR_PHYSMASK, D, D, "SMRR_PHYSBASE/MASK", DENY, DENY,
 	  "SMM belongs to the firmware" },
-	{ MSR_PAT, MSR_PAT, F, F, "PAT", "G_PAT (VMCB)", "guest IA32_PAT, entry/exit load controls",
+	{ MSR_PAT, MSR_PAT, F, F, "PAT", "G_PAT (VMCB)",
+	  "guest IA32_PAT, entry/exit load controls; without them the MSR autoload lists, only while "
+	  "it differs from the host's",
 	  "invalid memory types #GP" },
 	{ MSR_MTRR_DEF_TYPE, MSR_MTRR_DEF_TYPE, E, E, "MTRR_DEF_TYPE", EMUL, EMUL,
 	  "kept per guest, has no effect" },
@@ -77,7 +80,8 @@ const struct msr_rule msr_rules[] = {
 	{ MSR_VMX_BASIC, MSR_VMX_LAST, D, D, "VMX capability MSRs", DENY, DENY,
 	  "VMX is hidden from guests" },
 	{ MSR_EFER, MSR_EFER, F, F, "EFER", "EFER (VMCB); SVME forced on, hidden",
-	  "guest IA32_EFER, entry/exit load controls; IA-32e entry control follows LMA",
+	  "guest IA32_EFER, entry/exit load controls; without them the MSR autoload lists, only while "
+	  "NXE (or another bit but SCE/LME/LMA) differs from the host's; IA-32e entry control follows LMA",
 	  "reserved bits and LME changes with paging on #GP" },
 	{ MSR_STAR, MSR_SFMASK, P, P, "STAR/LSTAR/CSTAR/SFMASK", VMLOAD_LIVE, VMX_LIVE,
 	  "guest-owned; the hypervisor never executes SYSCALL" },
@@ -140,11 +144,32 @@ const char *msr_handling_name(enum msr_handling h)
 }
 
 #define APIC_BASE_VALUE (0xfee00000ull | BIT(11) /* enabled */ | BIT(8) /* BSP */)
-#define MISC_ENABLE_FAST_STRING BIT(0)
-#define MISC_ENABLE_BTS_UNAVAIL BIT(11)
-#define MISC_ENABLE_PEBS_UNAVAIL BIT(12)
-/* Bits a guest may change: fast strings and the CPUID max-leaf limit. */
-#define MISC_ENABLE_WRITABLE (MISC_ENABLE_FAST_STRING | BIT(22))
+/* IA32_MISC_ENABLE (SDM vol. 4 table 2-2, "IA32_MISC_ENABLE"). */
+#define MISC_ENABLE_FAST_STRING BIT(0)  /* R/W */
+#define MISC_ENABLE_TCC BIT(3)          /* R/W: automatic thermal control circuit */
+#define MISC_ENABLE_BTS_UNAVAIL BIT(11) /* RO */
+#define MISC_ENABLE_PEBS_UNAVAIL BIT(12) /* RO */
+#define MISC_ENABLE_LIMIT_CPUID BIT(22) /* R/W if CPUID.0:EAX > 2 */
+#define MISC_ENABLE_XD_DISABLE BIT(34)  /* R/W if CPUID.80000001H:EDX[20] = 1 */
+/* Bit 7 (performance monitoring available) reads 0: no virtual PMU.
+ * What a guest may change, bit by bit, against the CPUID it is shown:
+ *   0 fast strings, 3 TCC: kept per guest, no effect on the core (the host owns thermal
+ *     control and the string microcode);
+ *   22 Limit CPUID Maxval (when the max basic leaf > 2): leaf 0 then reports 2;
+ *   34 XD Bit Disable (when NX is shown): 0x80000001 EDX[20] and EFER.NXE then go away.
+ * Read-only (7, 11, 12) and the bits whose condition the guest's CPUID does not meet
+ * (16 EIST: 1.ECX[7] hidden; 18 MONITOR FSM: MONITOR cannot be enabled, 1.ECX[3] stays 0;
+ * 23 xTPR: 1.ECX[14] hidden) and every reserved bit: a change #GPs.
+ */
+static uint64_t misc_enable_writable(const struct vcpu *v)
+{
+	uint64_t w = MISC_ENABLE_FAST_STRING | MISC_ENABLE_TCC;
+	if (v->cpuid.max_basic > 2)
+		w |= MISC_ENABLE_LIMIT_CPUID;
+	if (v->cpuid.nx_offered)
+		w |= MISC_ENABLE_XD_DISABLE;
+	return w;
+}
 
 /* The performance-monitoring MSRs: with no virtual PMU they read 0 and drop writes. */
 static bool is_pmu(uint32_t msr)
@@ -196,9 +221,11 @@ int msr_emulate_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_APIC_BASE:
 		return val == APIC_BASE_VALUE ? 0 : -1;
 	case MSR_MISC_ENABLE:
-		if ((val ^ v->msr_misc_enable) & ~MISC_ENABLE_WRITABLE)
+		if ((val ^ v->msr_misc_enable) & ~misc_enable_writable(v))
 			return -1;
 		v->msr_misc_enable = val;
+		cpuid_apply_misc_enable(&v->cpuid, val & MISC_ENABLE_LIMIT_CPUID,
+					val & MISC_ENABLE_XD_DISABLE);
 		return 0;
 	case MSR_MTRR_DEF_TYPE: {
 		/* Intel SDM vol. 3A 11.11.2.1: type in bits 7:0 (0,1,4,5,6), FE bit 10, E bit 11. */

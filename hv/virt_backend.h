@@ -11,6 +11,7 @@
 
 struct vcpu;
 struct percpu;
+struct cpuid_backend_caps;
 
 /* Intercepts the core switches at run time (the XFD scheme, hv/xstate.c). */
 enum intercept_kind {
@@ -39,6 +40,9 @@ struct virt_backend {
 	int (*msr_field_read)(struct vcpu *v, uint32_t msr, uint64_t *val);
 	int (*msr_field_write)(struct vcpu *v, uint32_t msr, uint64_t val);
 	void (*set_intercept)(struct vcpu *v, enum intercept_kind what, bool on);
+	/* After vcpu_create: which CPUID-promised instructions really run in v's guest and
+	 * which CR4 bits it may set (the CPUID feature table checks its needs against this). */
+	void (*cpuid_caps)(struct vcpu *v, struct cpuid_backend_caps *caps);
 	/* [hv] debug_bad_entry: make the next VM entry fail its checks, on the guest state
 	 * or (control) on a control field, to exercise the entry-failure diagnostics. */
 	void (*debug_break_entry)(struct vcpu *v, bool control);

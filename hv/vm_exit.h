@@ -22,10 +22,14 @@ enum exit_kind {
 	EXIT_NPF,        /* nested page fault / EPT violation */
 	EXIT_FORBIDDEN,  /* an instruction the guest may not execute (VMRUN, VMXON, ...) */
 	EXIT_EXCEPTION,  /* an intercepted guest exception (#NM for XFD) */
-	EXIT_HOST_EVENT, /* a host interrupt/NMI/SMI ended the guest's slice: just resume */
+	EXIT_HOST_EVENT, /* a host NMI/SMI ended the guest's slice: just resume */
+	EXIT_HOST_IRQ,   /* a physical interrupt, the host's: ended (EOI) by the backend, resume */
 	EXIT_BAD_STATE,  /* VM entry refused the guest state */
 	EXIT_UNKNOWN,    /* an exit the core has no handler for */
 	EXIT_HIDDEN_INSN, /* an instruction whose feature CPUID hides (MONITOR/MWAIT): #UD */
+	EXIT_WBINVD,     /* WBINVD or WBNOINVD: write back the guest's own partition (hv/cache_pmu_insn.c) */
+	EXIT_INVD,       /* INVD: carried out as a write-back of the partition, never a discard */
+	EXIT_RDPMC,      /* RDPMC: answered from the MSR policy (counters read 0, others #GP) */
 	EXIT_KIND_COUNT
 };
 

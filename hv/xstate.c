@@ -98,19 +98,14 @@ int xstate_xsetbv(struct vcpu *v, uint64_t val)
 
 void xstate_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, struct cpuid_value *r)
 {
-	if (leaf != 0xd || !ready || subleaf > 1)
+	if (leaf != 0xd || subleaf > 1)
 		return;
-	/* The guest's XCR0 is live in the CPU (XSETBV may not even exit, as under QEMU TCG). */
-	uint64_t xcr0 = host_xgetbv0();
-	if (subleaf == 0) {
-		r->ebx = xsave_std_size(&host_layout, xcr0);
-		r->ecx = xsave_std_size(&host_layout, v->xcr0_allowed);
-	} else {
-		if (r->eax & BIT(3)) /* XSAVES: size for XCR0 | IA32_XSS (always 0 for guests) */
-			r->ebx = xsave_compacted_size(&host_layout, xcr0);
-		if (v->xs.xfd.enabled)
-			r->eax |= CPUID_D1_EAX_XFD;
-	}
+	/* The guest's XCR0 is live in the CPU (XSETBV may not even exit, as under QEMU TCG);
+	 * without a usable XSAVE setup here the host cannot XGETBV, but then every XSETBV
+	 * exits and v->xcr0 is current. No IA32_XSS for guests. */
+	cpuid_xsave_dynamic(&v->cpuid, ready ? host_xgetbv0() : v->xcr0, 0, subleaf, r);
+	if (subleaf == 1 && v->xs.xfd.enabled)
+		r->eax |= CPUID_D1_EAX_XFD;
 }
 
 /*

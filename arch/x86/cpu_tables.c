@@ -1,9 +1,19 @@
 /*
- * Per-CPU descriptor tables. IDT gates use no IST stack on purpose: on SVM the
- * guest's TR stays loaded while the hypervisor runs (see svm_vcpu.c), so the
- * CPU must never need to read an IST pointer from "the" TSS. Host exceptions
- * are taken at CPL 0 on the current stack, which needs no TSS at all.
+ * Per-CPU descriptor tables. #DF, NMI and #MC are delivered on stacks of their own
+ * through the TSS's interrupt stack table (IST1-3, SDM vol. 3A 6.14.5; APM vol. 2
+ * 8.9.4), each with a guard page below it (cpu_stacks.h): a #DF raised by an overflow
+ * of the main stack then finds a good stack and ends in a crash report, and an NMI or
+ * #MC never runs on whatever stack was current. The other vectors stay IST-free: they
+ * are taken on the current stack, at CPL 0, without reading the TSS.
+ *
+ * The CPU reads an IST pointer from the TSS that TR holds at that moment. On VMX every
+ * VM exit loads the host TR (vmx_vcpu.c). On SVM the guest's TR stays loaded after
+ * #VMEXIT (VMLOAD loaded it); the slow path switches to the host's TR before it runs
+ * the core and back before VMRUN (svm_exit.c), and the hot path, with GIF = 0 so no
+ * NMI or #MC is taken there (APM vol. 2 15.17, table 15-10), keeps the guest's:
+ * docs/host-faults.md says what a #DF there would do.
  */
+#include "arch/x86/cpu_stacks.h"
 #include "arch/x86/cpu_tables.h"
 #include "hv/lib.h"
 #include "hv/page_alloc.h"
@@ -16,11 +26,11 @@ struct PACKED desc_ptr {
 	uint64_t base;
 };
 
-static void set_gate(struct idt_gate *g, uint64_t handler)
+static void set_gate(struct idt_gate *g, uint64_t handler, uint8_t ist)
 {
 	g->offset_low = (uint16_t)handler;
 	g->selector = SEL_CODE64;
-	g->ist = 0;
+	g->ist = ist;
 	g->type_attr = 0x8e; /* present, DPL 0, 64-bit interrupt gate */
 	g->offset_mid = (uint16_t)(handler >> 16);
 	g->offset_high = (uint32_t)(handler >> 32);
@@ -43,11 +53,17 @@ int cpu_tables_load(struct percpu *pc)
 		    (((tss >> 24) & 0xff) << 56);
 	t->gdt[4] = tss >> 32;
 	t->tss.iomap_base = sizeof(t->tss); /* no I/O bitmap */
-	t->tss.rsp[0] = pc->stack_base + HV_STACK_SIZE;
+	t->tss.rsp[0] = cpu_main_stack_top(pc); /* never used: the host stays at CPL 0 */
+	/* IST n is ist[n - 1]; a stack's top is the first byte above it (pushes come first). */
+	t->tss.ist[IST_DF - 1] = cpu_stack_end(pc, CPU_STACK_DF);
+	t->tss.ist[IST_NMI - 1] = cpu_stack_end(pc, CPU_STACK_NMI);
+	t->tss.ist[IST_MC - 1] = cpu_stack_end(pc, CPU_STACK_MC);
 
 	uint64_t stubs = (uint64_t)(uintptr_t)exception_stubs;
-	for (int v = 0; v < 256; v++)
-		set_gate(&t->idt[v], stubs + (uint64_t)MIN(v, 32) * EXCEPTION_STUB_SIZE);
+	for (int v = 0; v < 256; v++) {
+		uint8_t ist = v == 8 ? IST_DF : v == 2 ? IST_NMI : v == 18 ? IST_MC : 0;
+		set_gate(&t->idt[v], stubs + (uint64_t)MIN(v, 32) * EXCEPTION_STUB_SIZE, ist);
+	}
 
 	struct desc_ptr gdtr = { sizeof(t->gdt) - 1, (uint64_t)(uintptr_t)t->gdt };
 	struct desc_ptr idtr = { sizeof(t->idt) - 1, (uint64_t)(uintptr_t)t->idt };

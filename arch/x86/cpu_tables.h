@@ -7,6 +7,12 @@
 #define SEL_CODE64 0x08
 #define SEL_DATA 0x10
 #define SEL_TSS 0x18
+#define TSS_DESC_BUSY BIT(41) /* type 0xB (busy) vs 0x9 (available), SDM vol. 3A 7.2.2 */
+
+/* Interrupt stack table slots (SDM vol. 3A 6.14.5), stacks in cpu_stacks.h. */
+#define IST_DF 1
+#define IST_NMI 2
+#define IST_MC 3
 
 struct PACKED tss64 {
 	uint32_t reserved0;
@@ -38,5 +44,14 @@ struct cpu_tables {
 
 /* Build and load this CPU's GDT, TSS and IDT; CS/SS/DS reloaded. */
 int cpu_tables_load(struct percpu *pc);
+
+/* Load this CPU's own TSS into TR again (after SVM left the guest's there). LTR marks the
+ * descriptor busy and raises #GP on one already busy (SDM vol. 2A LTR, vol. 3A 7.2.2):
+ * clear the bit the previous LTR set, then load. */
+static inline void cpu_tables_load_tr(struct cpu_tables *t)
+{
+	t->gdt[3] &= ~TSS_DESC_BUSY;
+	__asm__ __volatile__("ltr %w0" : : "r"((uint16_t)SEL_TSS) : "memory");
+}
 
 #endif

@@ -14,6 +14,9 @@ _Static_assert(sizeof(struct exc_frame) == 22 * 8, "exc_frame matches exception_
 
 void x86_exception(struct exc_frame *f);
 
+/* The NMI handler, on the current stack, ended by its own IRET (exception_stubs.asm). */
+void nmi_handler_here(void);
+
 /* Called when a CPU has crashed, before it parks: lets the core account for its guest. */
 extern void (*crash_hook)(void);
 

@@ -8,14 +8,19 @@
 #include "arch/x86/efer.h"
 #include "arch/x86/cpu.h"
 
-int efer_guest_write(uint64_t val, uint64_t cur, bool paging, uint32_t ext_edx, uint64_t *out)
+uint64_t efer_guest_allowed(uint32_t ext_edx)
 {
 	uint64_t ok = EFER_SCE | EFER_LME | EFER_LMA;
 	if (ext_edx & BIT(20))
 		ok |= EFER_NXE;
 	if (ext_edx & BIT(25))
 		ok |= EFER_FFXSR;
-	if (val & ~ok)
+	return ok;
+}
+
+int efer_guest_write(uint64_t val, uint64_t cur, bool paging, uint32_t ext_edx, uint64_t *out)
+{
+	if (val & ~efer_guest_allowed(ext_edx))
 		return -1;
 	if (paging && ((val ^ cur) & EFER_LME))
 		return -1;

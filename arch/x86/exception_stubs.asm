@@ -7,6 +7,7 @@ default rel
 section .text
 
 global exception_stubs
+global nmi_handler_here
 extern x86_exception
 
 %macro STUB 1
@@ -27,6 +28,27 @@ exception_stubs:
 	STUB v
 %assign v v+1
 %endrep
+
+; void nmi_handler_here(void): run the NMI handler on the current stack, as if an NMI had
+; been delivered here: the interrupt frame (SS, RSP, RFLAGS, CS, RIP; SDM vol. 3A 6.14.2)
+; is built by hand, and the handler's IRETQ returns to .back and ends any NMI blocking a
+; VM exit left (SDM vol. 3A 6.7.1). Used after an NMI VM exit instead of INT 2, which
+; would run through the NMI gate onto the NMI's IST stack (cpu_tables.c), where a real
+; NMI arriving meanwhile, if nothing blocked it, would start over the same frame. KVM's
+; VMX NMI path builds the same frame. Clobbers RAX only (a caller-saved register).
+nmi_handler_here:
+	mov rax, rsp
+	push qword 0x10		; SS: SEL_DATA (arch/x86/cpu_tables.h)
+	push rax		; RSP to return to: it points at our return address
+	pushfq
+	push qword 0x08		; CS: SEL_CODE64
+	lea rax, [rel .back]
+	push rax
+	push qword 0		; error code
+	push qword 2		; vector: NMI
+	jmp exception_common
+.back:
+	ret
 
 exception_common:
 	push r15

@@ -45,3 +45,31 @@ void host_wrmsr(uint32_t msr, uint64_t value)
 {
 	wrmsr(msr, value);
 }
+
+/*
+ * The write-back behind a guest's WBINVD/WBNOINVD/INVD (hv/cache_pmu_insn.c). CLFLUSHOPT and
+ * CLFLUSH write a modified line back and invalidate it in every cache level of the coherence
+ * domain, whatever the memory type (SDM vol. 2A CLFLUSH/CLFLUSHOPT); the line size is
+ * CPUID.1:EBX[15:8] * 8. CLFLUSHOPT is ordered only by fences, so an MFENCE closes the loop
+ * (vol. 2A CLFLUSHOPT: "ordered with respect to ... SFENCE/MFENCE"); the VM entry that follows
+ * is serializing as well. Every x86-64 CPU has CLFLUSH (it comes with SSE2).
+ */
+void host_cache_writeback(const void *base, uint64_t size)
+{
+	static uint32_t line; /* 0 until the first call; the same value on every CPU */
+	static bool opt;
+	if (!line) {
+		struct cpuid_regs r1 = cpuid(1, 0);
+		uint32_t l = ((r1.ebx >> 8) & 0xff) * 8;
+		opt = cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ebx & BIT(23));
+		line = l >= 32 ? l : 64;
+	}
+	uintptr_t p = (uintptr_t)base & ~(uintptr_t)(line - 1), end = (uintptr_t)base + size;
+	if (opt)
+		for (; p < end; p += line)
+			__asm__ __volatile__("clflushopt (%0)" ::"r"(p) : "memory");
+	else
+		for (; p < end; p += line)
+			__asm__ __volatile__("clflush (%0)" ::"r"(p) : "memory");
+	__asm__ __volatile__("mfence" ::: "memory");
+}

@@ -74,6 +74,45 @@ int pt_map(struct page_pool *pool, uint64_t root, uint64_t va, uint64_t pa, uint
 	return 0;
 }
 
+/*
+ * Make the 4 KiB page at va not present (a guard page). A 2 MiB leaf covering it is first
+ * split into 512 4 KiB leaves that map the same memory with the same attributes: bits
+ * 11:0 but the large-page bit, and 63:52 (NX). A large leaf with bit 12 set (the PAT bit
+ * of a 2 MiB leaf in x86 paging, SDM vol. 3A 4.5) is refused: at 4 KiB that bit is an
+ * address bit. 1 GiB leaves are refused too (no format maps host memory with them).
+ * The caller invalidates the TLB, or calls this before the tables are in use.
+ */
+int pt_unmap_page(struct page_pool *pool, uint64_t root, uint64_t va, const struct pt_format *fmt)
+{
+	if (!IS_ALIGNED(va, PAGE_SIZE))
+		return -1;
+	uint64_t *t = table(root);
+	for (int level = 3; level > 0; level--) {
+		uint64_t *e = &t[index_at(va, level)];
+		if (!(*e & fmt->present))
+			return -1;
+		if (*e & fmt->large_flag) {
+			if (level != 1 || (*e & BIT(12)))
+				return -1;
+			uint64_t split = page_alloc(pool, 1, PAGE_SIZE);
+			if (!split)
+				return -1;
+			uint64_t attrs = *e & ((PAGE_SIZE - 1) | (0xfffull << 52)) & ~fmt->large_flag;
+			uint64_t pa = *e & PTE_ADDR_MASK & ~(MIB(2) - 1);
+			uint64_t *leaves = table(split);
+			for (uint64_t i = 0; i < 512; i++)
+				leaves[i] = (pa + i * PAGE_SIZE) | attrs;
+			*e = split | fmt->table_flags;
+		}
+		t = table(*e);
+	}
+	uint64_t *e = &t[index_at(va, 0)];
+	if (!(*e & fmt->present))
+		return -1;
+	*e = 0;
+	return 0;
+}
+
 int pt_translate(uint64_t root, uint64_t va, const struct pt_format *fmt, uint64_t *pa,
 		 uint64_t *page_size)
 {

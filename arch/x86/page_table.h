@@ -39,6 +39,10 @@ uint64_t pt_new_root(struct page_pool *pool);
  * Returns 0, or -1 when tables run out or a range is already mapped. */
 int pt_map(struct page_pool *pool, uint64_t root, uint64_t va, uint64_t pa, uint64_t size,
 	   const struct pt_format *fmt);
+/* Make the 4 KiB page at va not present, splitting the 2 MiB leaf that covers it into
+ * 4 KiB leaves with its attributes (page_table.c). -1: not mapped, a 1 GiB leaf, no
+ * memory for the split table, or va not page-aligned. No TLB invalidation. */
+int pt_unmap_page(struct page_pool *pool, uint64_t root, uint64_t va, const struct pt_format *fmt);
 /* Walk: the physical address va maps to and the leaf's size, or -1 when unmapped. */
 int pt_translate(uint64_t root, uint64_t va, const struct pt_format *fmt, uint64_t *pa,
 		 uint64_t *page_size);

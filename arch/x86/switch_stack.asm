@@ -1,4 +1,5 @@
-; void switch_stack(uint64_t rsp, void (*fn)(void *), void *arg): continue on a new stack.
+; void switch_stack(uint64_t rsp, void (*fn)(struct percpu *), struct percpu *arg) (cpu_stacks.h):
+; continue on a new stack.
 ; fn must not return (if it does, the CPU halts).
 bits 64
 section .text

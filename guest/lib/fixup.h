@@ -39,7 +39,20 @@ uint32_t fixup_take(void);
 /* Its error code (meaningful only if fixup_take() returned a vector). */
 uint32_t fixup_error_code(void);
 
-/* Called by trap_dispatch: if f->eip is registered, records and redirects; true if handled. */
+/*
+ * A catch-all for code that runs many instructions which may each fault (the
+ * cpufeat guest's probes): while armed, a fault at an EIP that has no table
+ * entry is recorded like a fixup and resumes at `resume_eip`, once (the catch
+ * disarms itself). ESP is not restored: the code at `resume_eip` must do that.
+ * 0 disarms it.
+ */
+void fixup_catch_all(uint32_t resume_eip);
+
+/* The EIP of the last fault recorded (fixup entry or catch-all). */
+uint32_t fixup_fault_eip(void);
+
+/* Called by trap_dispatch: if f->eip is registered (or the catch-all is armed), records and
+ * redirects; true if handled. */
 bool fixup_handle(struct trap_frame *f);
 
 #endif

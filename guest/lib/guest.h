@@ -16,6 +16,7 @@
 #define EXIT_PASS 0u
 #define EXIT_FAIL 1u
 #define EXIT_EXCEPTION_BASE 0xE0u /* + vector: an unexpected CPU exception */
+#define EXIT_INTERRUPT 0xDFu      /* an interrupt (vector 32-255) arrived unasked */
 
 /*
  * Ends the guest with `status` by a 32-bit OUT to port 0xF4. If nothing is

@@ -21,9 +21,9 @@ struct idt_ptr {
 #define CODE_SELECTOR 0x08 /* from the GDT in start.asm */
 #define GATE_INTR32 0x8E /* present, DPL 0, 32-bit interrupt gate: IF stays clear */
 
-extern const uint32_t trap_stubs[32]; /* trap_stubs.asm */
+extern const uint32_t trap_stubs[256]; /* trap_stubs.asm */
 
-static struct idt_gate idt[32];
+static struct idt_gate idt[256];
 
 void trap_init(void)
 {
@@ -51,6 +51,7 @@ const char *trap_name(uint32_t vector)
 }
 
 struct trap_db_record trap_db;
+struct trap_irq_record trap_irq;
 
 void trap_db_reset(void)
 {
@@ -71,6 +72,16 @@ void trap_dispatch(struct trap_frame *f)
 		__asm__ volatile("mov %0, %%dr6" : : "r"(0xffff0ff0u));
 		f->eflags &= ~0x100u; /* TF: one step only */
 		return;
+	}
+	if (f->vector >= 32) {
+		/* An interrupt: before any fixup, which would take it for a fault. */
+		trap_irq.count++;
+		trap_irq.vector = f->vector;
+		if (trap_irq.armed)
+			return;
+		printf("%s: unexpected interrupt, vector %u, at EIP 0x%08x\n", guest_name, f->vector,
+		       f->eip);
+		guest_exit(EXIT_INTERRUPT);
 	}
 	if (fixup_handle(f))
 		return;

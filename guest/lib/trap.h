@@ -32,7 +32,16 @@ struct trap_db_record {
 extern struct trap_db_record trap_db;
 void trap_db_reset(void);
 
-/* Installs the 32 exception gates; called by start.asm before guest_main. */
+/* Interrupts (vectors 32-255) taken. The platform has no interrupt source for a guest, so
+ * any is unexpected: unless `armed`, the handler reports it and exits EXIT_INTERRUPT; armed,
+ * it only counts it (a check that runs with IF = 1 reads the record). */
+struct trap_irq_record {
+	volatile uint32_t count, vector;
+	volatile bool armed;
+};
+extern struct trap_irq_record trap_irq;
+
+/* Installs all 256 gates; called by start.asm before guest_main. */
 void trap_init(void);
 
 /* Called by the stubs: applies a registered fixup, or reports and exits 0xE0+vector. */

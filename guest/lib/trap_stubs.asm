@@ -1,4 +1,6 @@
-; One entry routine per CPU exception vector (0-31). Each pushes a uniform frame
+; One entry routine per IDT vector: the CPU exceptions 0-31 and the interrupt vectors
+; 32-255 (the platform offers no interrupt source, so one arriving is a finding). Each
+; pushes a uniform frame
 ; (see struct trap_frame in trap.h) and calls the C dispatcher, which may edit
 ; the saved registers (e.g. EIP for an exception fixup) before we IRET.
 
@@ -8,7 +10,7 @@ section .text
 ; #AC 17, #CP 21, #VC 29, #SX 30. For the others push a fake 0 so the frame
 ; layout is the same for every vector.
 %assign v 0
-%rep 32
+%rep 256
 trap_stub_%[v]:
 %if !(v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30)
 	push dword 0
@@ -34,7 +36,7 @@ align 4
 global trap_stubs
 trap_stubs:
 %assign v 0
-%rep 32
+%rep 256
 	dd trap_stub_%[v]
 %assign v v + 1
 %endrep

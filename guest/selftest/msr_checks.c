@@ -2,6 +2,7 @@
  * MSRs: the allowed ones behave like hardware, the denied ones (the host's
  * virtualization controls, and anything unknown) raise #GP in the guest.
  */
+#include "cpu.h"
 #include "selftest.h"
 #include "msr.h"
 #include "trap.h"
@@ -105,6 +106,16 @@ static void check_efer(void)
 	check_eq(wrmsr_safe(MSR_EFER, efer ^ EFER_SCE), 0, "msr: EFER write toggling SCE accepted");
 	rdmsr_safe(MSR_EFER, &got);
 	check_eq(got, efer ^ EFER_SCE, "msr: EFER.SCE toggle reads back");
+	/* With NXE as well (where CPUID offers NX) the EFER can match the host's but for SCE:
+	 * on VMX without the EFER load controls SCE is then left live in the CPU rather than
+	 * switched (arch/x86/vmx/vmx_efer_pat.c). */
+	if (cpuid(0x80000000u, 0).eax >= 0x80000001u && (cpuid(0x80000001u, 0).edx & (1u << 20))) {
+		uint64_t nx = efer | EFER_NXE;
+		check_eq(wrmsr_safe(MSR_EFER, nx), 0, "msr: EFER.NXE write accepted");
+		check_eq(wrmsr_safe(MSR_EFER, nx ^ EFER_SCE), 0, "msr: EFER.SCE toggle with NXE accepted");
+		rdmsr_safe(MSR_EFER, &got);
+		check_eq(got, nx ^ EFER_SCE, "msr: EFER.NXE and SCE read back");
+	}
 	wrmsr_safe(MSR_EFER, efer);
 	rdmsr_safe(MSR_EFER, &got);
 	check_eq(got, efer, "msr: EFER restored");

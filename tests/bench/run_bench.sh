@@ -3,7 +3,8 @@
 #  - SVM under QEMU TCG with -icount shift=0,sleep=off: the TSC then counts executed
 #    instructions exactly (../shared/PLATFORM.md). Lines start "bench:".
 #  - VMX under Bochs 2.7 corei7_skylake_x: Bochs's TSC also advances by one per executed
-#    instruction (on one CPU). Lines start "bench-vmx:".
+#    instruction (on one CPU). Lines start "bench-vmx:"; then again with EFER and PAT
+#    through the MSR autoload lists ([hv] debug_vmx_msr_lists = 1), "bench-vmx-lists:".
 # Usage: tests/bench/run_bench.sh BUILD_DIR [svm|vmx|all]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,5 +32,14 @@ if [ "$which" != svm ]; then
   tests/emu/boot.sh --emu bochs --bochs-cpu corei7_skylake_x --image "$img" --smp 1 \
     --timeout 600 --log "$log" >/dev/null 2>&1
   report "$log" "bench-vmx:"
+  # The same with EFER and PAT through the MSR autoload lists ([hv] debug_vmx_msr_lists).
+  lists_img=$build/bench-msr-lists.img
+  scripts/mkimg.sh "$lists_img" "$build/hv.efi" --cfg tests/bench/bench-msr-lists.cfg >/dev/null
+  log=$build/bench-vmx-lists.log
+  tests/emu/boot.sh --emu bochs --bochs-cpu corei7_skylake_x --image "$lists_img" --smp 1 \
+    --timeout 600 --log "$log" >/dev/null 2>&1
+  grep -aqE '^hv: vmx: EFER/PAT switched through the MSR autoload lists' "$log" ||
+    { echo "bench-vmx-lists: the lists were not in use, see $log" >&2; status=1; }
+  report "$log" "bench-vmx-lists:"
 fi
 exit $status

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# boot.sh --image IMG [--emu qemu|bochs] [--smp N] [--timeout S] [--log FILE] [--interactive]
+# boot.sh --image IMG [--emu qemu|bochs] [--smp N | N,sockets=S,cores=C,threads=T (QEMU)] [--timeout S] [--log FILE] [--interactive]
 #         [--bochs-cpu MODEL] [--icount] [--media disk|usb|pxe] [--efi HV.EFI]
 # --media usb attaches the image as a USB stick (xHCI); --media pxe boots --efi over the
 # network from QEMU's built-in TFTP server (the image is then not used).

@@ -82,6 +82,17 @@ void host_wrmsr(uint32_t msr, uint64_t value)
 		fake_msr[1] = value;
 }
 
+const void *fake_writeback_base;
+uint64_t fake_writeback_size;
+int fake_writeback_calls;
+
+void host_cache_writeback(const void *base, uint64_t size)
+{
+	fake_writeback_base = base;
+	fake_writeback_size = size;
+	fake_writeback_calls++;
+}
+
 void platform_park(void)
 {
 	if (fake_platform_armed)
@@ -101,6 +112,12 @@ void platform_send_nmi(uint32_t apic_id)
 void platform_delay_us(uint64_t us)
 {
 	(void)us;
+}
+
+bool platform_leave_irq_pending(uint8_t vector)
+{
+	(void)vector;
+	return true;
 }
 
 void platform_finish(enum hv_on_finish how)
@@ -173,7 +190,7 @@ struct vcpu *fake_vcpu_new(uint64_t mem_size)
 	v->ports_seen = calloc(1, 8192);
 	vuart_init(&v->uart, "fake");
 	msr_emulate_reset(v);
-	struct cpuid_guest_info info = { 3, mem_size, 0x7 };
+	struct cpuid_guest_info info = { 3, mem_size, 0x7, 0, { ~0u, ~0ull }, NULL };
 	cpuid_table_build(&v->cpuid, host_cpuid, &info);
 	v->xcr0_allowed = 0x7;
 	g->mode.cr0 = 0x11;

@@ -25,6 +25,10 @@ extern uint64_t fake_msr[2]; /* the hardware IA32_XFD and IA32_XFD_ERR */
 extern int fake_xrstor_calls;
 extern uint64_t fake_xcr0; /* last value passed to host_xsetbv */
 extern int fake_xsetbv_calls;
+/* The last host_cache_writeback() range, and how many calls there were. */
+extern const void *fake_writeback_base;
+extern uint64_t fake_writeback_size;
+extern int fake_writeback_calls;
 
 /* platform_finish/platform_park longjmp here when fake_platform_armed is set. */
 extern jmp_buf fake_platform_jmp;

@@ -19,11 +19,21 @@ void test_fail(const char *file, int line, const char *expr)
 }
 
 #include <stdlib.h>
+#include "hv/cpuid_features.h"
 #include "hv/msr_policy.h"
 
 int main(int argc, char **argv)
 {
 	int passed = 0, failed = 0;
+	if (argc > 1 && !strcmp(argv[1], "--cpuid-doc")) {
+		/* make cpuid-doc: print docs/cpuid-policy.md from the feature table. */
+		size_t n = cpuid_policy_markdown(NULL, 0) + 1;
+		char *doc = malloc(n);
+		cpuid_policy_markdown(doc, n);
+		fputs(doc, stdout);
+		free(doc);
+		return 0;
+	}
 	if (argc > 1 && !strcmp(argv[1], "--msr-doc")) {
 		/* make msr-doc: print docs/msr-policy.md from the table. */
 		size_t n = msr_policy_markdown(NULL, 0) + 1;

@@ -221,3 +221,62 @@ TEST(config_debug_nmi_key)
 	CHECK_EQ(cfg.debug.nmi_cpu, 2);
 	CHECK_ERR("[hv]\ndebug_nmi_cpu = -1\n", 2, "bad debug_nmi_cpu '-1'");
 }
+
+TEST(config_debug_pending_irq_key)
+{
+	REQUIRE(parse(G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.pending_irq_cpu, HV_NO_DEBUG_FAULT);
+	REQUIRE(parse("[hv]\ndebug_pending_irq = 1\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.pending_irq_cpu, 1);
+	CHECK_ERR("[hv]\ndebug_pending_irq = cpu1\n", 2, "bad debug_pending_irq 'cpu1'");
+	CHECK_ERR("[hv]\ndebug_pending_irq = 1\ndebug_pending_irq = 2\n", 3, "debug_pending_irq");
+}
+
+TEST(config_debug_stack_overflow_key)
+{
+	REQUIRE(parse(G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.stack_overflow_cpu, HV_NO_DEBUG_FAULT);
+	REQUIRE(parse("[hv]\ndebug_stack_overflow_cpu = 1\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.stack_overflow_cpu, 1);
+	CHECK_EQ(cfg.debug.fault_cpu, HV_NO_DEBUG_FAULT);
+	CHECK_ERR("[hv]\ndebug_stack_overflow_cpu = one\n", 2, "bad debug_stack_overflow_cpu 'one'");
+	CHECK_ERR("[hv]\ndebug_stack_overflow_cpu = 4294967295\n", 2,
+		  "bad debug_stack_overflow_cpu '4294967295'");
+	CHECK_ERR("[guest a]\ndebug_stack_overflow_cpu = 1\n", 2, "debug_stack_overflow_cpu");
+}
+
+TEST(config_debug_vmx_msr_lists_key)
+{
+	REQUIRE(parse(G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.vmx_msr_lists, 0);
+	REQUIRE(parse("[hv]\ndebug_vmx_msr_lists = 1\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.vmx_msr_lists, HV_DEBUG_MSR_LISTS_ON);
+	REQUIRE(parse("[hv]\ndebug_vmx_msr_lists = check\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.vmx_msr_lists, HV_DEBUG_MSR_LISTS_CHECK);
+	REQUIRE(parse("[hv]\ndebug_vmx_msr_lists = 0\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.vmx_msr_lists, 0);
+	CHECK_ERR("[hv]\ndebug_vmx_msr_lists = yes\n", 2,
+		  "bad debug_vmx_msr_lists 'yes' (expected 0, 1 or check)");
+	CHECK_ERR("[hv]\ndebug_vmx_msr_lists = 1\ndebug_vmx_msr_lists = 1\n", 3, "debug_vmx_msr_lists");
+}
+
+TEST(config_debug_late_ap_key)
+{
+	REQUIRE(parse(G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug_late_ap, HV_NO_DEBUG_FAULT);
+	REQUIRE(parse("[hv]\ndebug_late_ap = 2\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug_late_ap, 2);
+	CHECK_ERR("[hv]\ndebug_late_ap = two\n", 2, "bad debug_late_ap 'two' (expected a CPU index)");
+	CHECK_ERR("[hv]\ndebug_late_ap = 0\n", 2, "cpu 0 is the boot CPU");
+	CHECK_ERR("[hv]\ndebug_late_ap = 1\ndebug_late_ap = 2\n", 3, "duplicate key 'debug_late_ap'");
+}
+
+TEST(config_smt_key)
+{
+	REQUIRE(parse(G("a", "0")) == 0);
+	CHECK(!cfg.smt_shared); /* isolated by default */
+	REQUIRE(parse("[hv]\nsmt = shared\n" G("a", "0")) == 0);
+	CHECK(cfg.smt_shared);
+	CHECK_ERR("[hv]\nsmt = on\n", 2, "bad smt 'on' (expected isolated or shared)");
+	CHECK_ERR("[guest a]\nsmt = shared\n", 2, "unknown key 'smt' in [guest a]");
+}

@@ -39,6 +39,30 @@ TEST(exit_cpuid_uses_guest_view)
 	fake_vcpu_free(v);
 }
 
+TEST(exit_cpuid_ospke_follows_guest_cr4_pke)
+{
+	struct vcpu *v = fake_vcpu_new(4 << 20);
+	struct vm_exit e = ex(EXIT_CPUID, 2);
+	/* The fake host's 7.0 ECX has OSPKE set (its OS's state): the guest sees its own. */
+	v->gprs.rax = 7;
+	v->gprs.rcx = 0;
+	hv_handle_exit(v, &e);
+	CHECK(!(v->gprs.rcx & CPUID_7_ECX_OSPKE));
+	((struct fake_guest *)v->arch)->mode.cr4 = 1u << 22; /* CR4.PKE */
+	v->gprs.rax = 7;
+	v->gprs.rcx = 0;
+	hv_handle_exit(v, &e);
+	CHECK(v->gprs.rcx & CPUID_7_ECX_OSPKE);
+	v->gprs.rax = 7;
+	v->gprs.rcx = 1; /* only subleaf 0 carries OSPKE */
+	hv_handle_exit(v, &e);
+	CHECK(!(v->gprs.rcx & CPUID_7_ECX_OSPKE));
+	v->gprs.rax = 1;
+	hv_handle_exit(v, &e);
+	CHECK(!(v->gprs.rcx & CPUID_1_ECX_OSXSAVE)); /* CR4.PKE does not set OSXSAVE */
+	fake_vcpu_free(v);
+}
+
 TEST(exit_hypercall_ping_and_unknown)
 {
 	struct vcpu *v = fake_vcpu_new(4 << 20);

@@ -41,6 +41,8 @@ TEST(fast_cpuid_matches_general_path_for_every_leaf)
 	/* Subleaf-indexed and out-of-range leaves are never answered by the fast path. */
 	uint64_t rax = 0xd;
 	CHECK(!hv_fast_cpuid(a, &rax, 0));
+	rax = 7; /* OSPKE follows CR4.PKE: only the general path applies it */
+	CHECK(!hv_fast_cpuid(a, &rax, 0));
 	rax = 0x40000000u;
 	CHECK(!hv_fast_cpuid(a, &rax, 0));
 	fake_vcpu_free(a);

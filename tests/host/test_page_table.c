@@ -68,3 +68,68 @@ TEST(pt_out_of_tables)
 	CHECK(pt_map(&p, root, 0, 0, 4096, &pt_format_host) == 0);
 	CHECK(pt_map(&p, root, 1ull << 39, 0, 4096, &pt_format_host) == -1);
 }
+
+/* Guard pages in the host identity map: the covering 2 MiB leaf becomes 512 4 KiB leaves
+ * with the same attributes, one of them not present; nothing else changes. */
+TEST(pt_unmap_page_splits_a_2m_leaf)
+{
+	setup();
+	uint64_t root = pt_new_root(&pool);
+	REQUIRE(root);
+	REQUIRE(pt_map(&pool, root, 0, 0, 8 << 20, &pt_format_host) == 0);
+	uint64_t free_before = pool.free_pages;
+	REQUIRE(pt_unmap_page(&pool, root, 0x201000, &pt_format_host) == 0);
+	CHECK_EQ(free_before - pool.free_pages, 1); /* one new page table */
+	uint64_t pa, sz;
+	CHECK(pt_translate(root, 0x201000, &pt_format_host, &pa, &sz) == -1);
+	CHECK(pt_translate(root, 0x201fff, &pt_format_host, &pa, &sz) == -1);
+	REQUIRE(pt_translate(root, 0x200123, &pt_format_host, &pa, &sz) == 0);
+	CHECK_EQ(pa, 0x200123);
+	CHECK_EQ(sz, 4096);
+	REQUIRE(pt_translate(root, 0x3ff008, &pt_format_host, &pa, &sz) == 0);
+	CHECK_EQ(pa, 0x3ff008);
+	CHECK_EQ(sz, 4096);
+	/* The neighbouring 2 MiB leaves stay large. */
+	REQUIRE(pt_translate(root, 0x1ff000, &pt_format_host, &pa, &sz) == 0);
+	CHECK_EQ(sz, 2 << 20);
+	REQUIRE(pt_translate(root, 0x400000, &pt_format_host, &pa, &sz) == 0);
+	CHECK_EQ(sz, 2 << 20);
+	/* Every 4 KiB leaf has exactly the large leaf's attributes, without PS. */
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)root;
+	uint64_t *pdpt = (uint64_t *)(uintptr_t)(pml4[0] & PTE_ADDR_MASK);
+	uint64_t *pd = (uint64_t *)(uintptr_t)(pdpt[0] & PTE_ADDR_MASK);
+	CHECK_EQ(pd[1] & 0xfff, PTE_P | PTE_RW);
+	uint64_t *pt = (uint64_t *)(uintptr_t)(pd[1] & PTE_ADDR_MASK);
+	CHECK_EQ(pt[0], 0x200000 | PTE_P | PTE_RW);
+	CHECK_EQ(pt[1], 0);
+	CHECK_EQ(pt[511], 0x3ff000 | PTE_P | PTE_RW);
+	/* A second guard in the same 2 MiB needs no new table; a hole cannot be unmapped twice. */
+	REQUIRE(pt_unmap_page(&pool, root, 0x205000, &pt_format_host) == 0);
+	CHECK_EQ(free_before - pool.free_pages, 1);
+	CHECK(pt_translate(root, 0x205000, &pt_format_host, &pa, &sz) == -1);
+	CHECK(pt_unmap_page(&pool, root, 0x201000, &pt_format_host) == -1);
+	CHECK(pt_unmap_page(&pool, root, 0x201800, &pt_format_host) == -1); /* unaligned */
+	CHECK(pt_unmap_page(&pool, root, 16 << 20, &pt_format_host) == -1); /* never mapped */
+	pt_free(&pool, root, &pt_format_host);
+	CHECK_EQ(pool.free_pages, free_before + 3); /* PML4, PDPT, PD and the split table */
+}
+
+TEST(pt_unmap_page_keeps_ept_attributes_and_refuses_1g)
+{
+	setup();
+	uint64_t root = pt_new_root(&pool);
+	REQUIRE(pt_map(&pool, root, 0, 0x40000000, 2 << 20, &pt_format_ept) == 0);
+	REQUIRE(pt_unmap_page(&pool, root, 0x1000, &pt_format_ept) == 0);
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)root;
+	uint64_t *pdpt = (uint64_t *)(uintptr_t)(pml4[0] & PTE_ADDR_MASK);
+	uint64_t *pd = (uint64_t *)(uintptr_t)(pdpt[0] & PTE_ADDR_MASK);
+	uint64_t *pt = (uint64_t *)(uintptr_t)(pd[0] & PTE_ADDR_MASK);
+	CHECK_EQ(pt[2], (0x40002000 | EPT_R | EPT_W | EPT_X | EPT_MT_WB));
+	/* A hand-made 1 GiB leaf is refused, not split. */
+	uint64_t root2 = pt_new_root(&pool);
+	uint64_t pdpt2 = page_alloc(&pool, 1, 4096);
+	REQUIRE(root2 && pdpt2);
+	((uint64_t *)(uintptr_t)root2)[0] = pdpt2 | PTE_P | PTE_RW;
+	((uint64_t *)(uintptr_t)pdpt2)[0] = PTE_P | PTE_RW | PTE_PS;
+	CHECK(pt_unmap_page(&pool, root2, 0x1000, &pt_format_host) == -1);
+}

@@ -13,7 +13,7 @@
 TEST(cpuid_hides_virtualization_and_reports_one_cpu)
 {
 	struct cpuid_table t;
-	struct cpuid_guest_info g = { 2, 64 << 20, 0x7 };
+	struct cpuid_guest_info g = { 2, 64 << 20, 0x7, 0, { ~0u, ~0ull }, NULL };
 	cpuid_table_build(&t, host_cpuid, &g);
 	struct cpuid_value l1 = cpuid_lookup(&t, 1, 0);
 	CHECK(l1.ecx & CPUID_1_ECX_HYPERVISOR);
@@ -97,7 +97,8 @@ TEST(run_summary_counts_and_finishes_once)
 	console_set_sink(capture);
 	struct vcpu *a = fake_vcpu_new(4 << 20), *b = fake_vcpu_new(4 << 20);
 	guest_run_init(2, &fake_backend, HV_FINISH_HALT,
-		       &(struct hv_debug){ HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false, HV_NO_DEBUG_FAULT });
+		       &(struct hv_debug){ HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false, HV_NO_DEBUG_FAULT,
+					   HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, 0 });
 	vcpu_exit_status(a, 0);
 	a->exits[EXIT_CPUID] = 5;
 	fake_finish_how = -1;

@@ -43,7 +43,10 @@ TEST(vmx_controls_required_and_optional_set)
 	/* Run-time controls start clear; CR3 exiting is pointless with EPT. */
 	CHECK(!(v.entry & ENTRY_IA32E_MODE_GUEST));
 	CHECK(!(v.proc & (PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING)));
-	CHECK(!(v.pin & PIN_EXTERNAL_INTERRUPT_EXITING));
+	/* Physical interrupts exit, acknowledged: never delivered through the guest's IDT. */
+	CHECK(v.pin & PIN_EXTERNAL_INTERRUPT_EXITING);
+	CHECK(v.exit & EXIT_ACK_INTERRUPT_ON_EXIT);
+	CHECK(v.proc & PROC_USE_TPR_SHADOW); /* the guest's CR8 never reaches the physical TPR */
 	CHECK(v.invept_single);
 	CHECK(v.invvpid && v.invvpid_single);
 	CHECK_EQ(v.msr_list_max, 512 * 3);
@@ -76,6 +79,21 @@ TEST(vmx_controls_missing_required_control_named)
 	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
 	CHECK(strstr(err, "unrestricted guest") != NULL);
 	CHECK(strstr(err, "secondary processor-based") != NULL);
+}
+
+TEST(vmx_controls_interrupt_exiting_required)
+{
+	struct vmx_caps c = generous();
+	c.exit = cap(0, ~(uint32_t)EXIT_ACK_INTERRUPT_ON_EXIT);
+	struct vmx_controls v;
+	char err[128] = "";
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "acknowledge interrupt on exit") != NULL);
+	c = generous();
+	c.pin = cap(0, ~(uint32_t)PIN_EXTERNAL_INTERRUPT_EXITING);
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "external-interrupt exiting") != NULL);
+	CHECK(strstr(err, "pin-based") != NULL);
 }
 
 TEST(vmx_controls_dynamic_control_must_be_clearable)
@@ -115,4 +133,66 @@ TEST(vmx_controls_vpid_needs_invvpid)
 	c.ept_vpid |= VPID_CAP_INVVPID_ALL;
 	REQUIRE(vmx_controls_compute(&c, &v, err, sizeof(err)) == 0);
 	CHECK(v.invvpid && !v.invvpid_single);
+}
+
+TEST(vmx_controls_cache_and_pmu_exits)
+{
+	/* WBINVD/WBNOINVD and RDPMC exit so the core carries them out (docs/cache-and-pmu.md). */
+	struct vmx_caps c = generous();
+	struct vmx_controls v;
+	char err[128] = "";
+	REQUIRE(vmx_controls_compute(&c, &v, err, sizeof(err)) == 0);
+	CHECK(v.proc2 & PROC2_WBINVD_EXITING);
+	CHECK(v.proc & PROC_RDPMC_EXITING);
+	/* A CPU that cannot exit on WBINVD is refused by name: a guest would flush the caches
+	 * every partition shares. */
+	c.proc2 = cap(0, ~(uint32_t)PROC2_WBINVD_EXITING);
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "WBINVD exiting") != NULL);
+	c = generous();
+	c.proc = cap(0, ~(uint32_t)PROC_RDPMC_EXITING);
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "RDPMC exiting") != NULL);
+}
+
+/* EFER and PAT: the dedicated load controls when the CPU has both, else the autoload lists
+ * with all three of the MSR's controls clear (arch/x86/vmx/vmx_efer_pat.c). */
+TEST(vmx_controls_efer_pat_dedicated_or_lists)
+{
+	struct vmx_caps c = generous();
+	struct vmx_controls v;
+	char err[128] = "";
+	REQUIRE(vmx_controls_compute(&c, &v, err, sizeof(err)) == 0);
+	CHECK(!v.efer_lists && !v.pat_lists);
+	CHECK((v.entry & (ENTRY_LOAD_EFER | ENTRY_LOAD_PAT)) == (ENTRY_LOAD_EFER | ENTRY_LOAD_PAT));
+	CHECK((v.exit & (EXIT_LOAD_EFER | EXIT_SAVE_EFER | EXIT_LOAD_PAT | EXIT_SAVE_PAT)) ==
+	      (EXIT_LOAD_EFER | EXIT_SAVE_EFER | EXIT_LOAD_PAT | EXIT_SAVE_PAT));
+
+	/* [hv] debug_vmx_msr_lists: a CPU without any of the six (before Nehalem). */
+	vmx_caps_hide_efer_pat_controls(&c);
+	REQUIRE(vmx_controls_compute(&c, &v, err, sizeof(err)) == 0);
+	CHECK(v.efer_lists && v.pat_lists);
+	CHECK(!(v.entry & (ENTRY_LOAD_EFER | ENTRY_LOAD_PAT)));
+	CHECK(!(v.exit & (EXIT_LOAD_EFER | EXIT_SAVE_EFER | EXIT_LOAD_PAT | EXIT_SAVE_PAT)));
+	CHECK(strcmp(v.efer_missing, "VM-entry") == 0);
+	CHECK(strcmp(v.pat_missing, "VM-entry") == 0);
+	CHECK(v.exit & EXIT_HOST_ADDR_SPACE_SIZE); /* the rest is untouched */
+
+	/* Only the VM-exit load control of EFER missing: EFER through the lists (its entry
+	 * control cleared too), PAT still through its fields. */
+	c = generous();
+	c.exit = cap(0, ~(uint32_t)EXIT_LOAD_EFER);
+	REQUIRE(vmx_controls_compute(&c, &v, err, sizeof(err)) == 0);
+	CHECK(v.efer_lists && !v.pat_lists);
+	CHECK(strcmp(v.efer_missing, "VM-exit") == 0);
+	CHECK(!(v.entry & ENTRY_LOAD_EFER) && !(v.exit & EXIT_SAVE_EFER));
+	CHECK(v.entry & ENTRY_LOAD_PAT);
+	CHECK(v.exit & EXIT_LOAD_PAT);
+
+	/* A half the CPU forces on cannot be cleared: refused by name. */
+	c = generous();
+	c.entry = cap(ENTRY_LOAD_PAT, ~0u);
+	c.exit = cap(0, ~(uint32_t)EXIT_LOAD_PAT);
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "load IA32_PAT") != NULL);
 }

@@ -118,7 +118,7 @@ TEST(vmx_msr_list_refuses_unloadable_and_field_msrs)
 
 TEST(vmx_msr_switch_keeps_both_lists_in_step)
 {
-	struct vmx_msr_autoload a;
+	struct vmx_msr_autoload a = { .load_only = 0 };
 	vmx_msr_list_init(&a.guest, store, 2);
 	vmx_msr_list_init(&a.host, store2, 2);
 	CHECK(vmx_msr_switch_set(&a, MSR_A, 0x10, 0x20) == 0);
@@ -135,4 +135,105 @@ TEST(vmx_msr_switch_keeps_both_lists_in_step)
 	CHECK_EQ(store[0].index, MSR_B);
 	CHECK_EQ(store2[0].index, MSR_B);
 	CHECK(vmx_msr_switch_remove(&a, MSR_A) == -1);
+}
+
+static void fresh_autoload(struct vmx_msr_autoload *a, uint32_t capacity)
+{
+	*a = (struct vmx_msr_autoload){ .load_only = 0 };
+	vmx_msr_list_init(&a->guest, store, capacity);
+	vmx_msr_list_init(&a->host, store2, capacity);
+}
+
+/* Intercepted MSRs (EFER/PAT without their load controls) are loaded at entry and exit but
+ * never stored: they stay behind the stored ones, and the store count leaves them out. */
+TEST(vmx_msr_switch_intercepted_are_load_only_at_the_end)
+{
+	struct vmx_msr_autoload a;
+	fresh_autoload(&a, 8);
+	REQUIRE(vmx_msr_switch_set_intercepted(&a, MSR_EFER, 0x1, 0xd01) == 0);
+	REQUIRE(vmx_msr_switch_set(&a, MSR_A, 0x10, 0x20) == 0);
+	REQUIRE(vmx_msr_switch_set_intercepted(&a, MSR_PAT, 0x7, 0x6) == 0);
+	REQUIRE(vmx_msr_switch_set(&a, MSR_B, 0x11, 0x21) == 0);
+	CHECK_EQ(a.guest.count, 4);
+	CHECK_EQ(a.load_only, 2);
+	CHECK_EQ(vmx_msr_store_count(&a), 2);
+	static const uint32_t order[] = { MSR_A, MSR_B, MSR_EFER, MSR_PAT };
+	static const uint64_t gval[] = { 0x10, 0x11, 0x1, 0x7 }, hval[] = { 0x20, 0x21, 0xd01, 0x6 };
+	for (int i = 0; i < 4; i++) {
+		CHECK_EQ(store[i].index, order[i]);
+		CHECK_EQ(store2[i].index, order[i]);
+		CHECK_EQ(store[i].value, gval[i]);
+		CHECK_EQ(store2[i].value, hval[i]);
+		CHECK_EQ(store[i].reserved, 0);
+	}
+	/* An MSR keeps its kind: a stored one cannot become load-only and back. */
+	CHECK(vmx_msr_switch_set(&a, MSR_EFER, 0, 0) == -1); /* EFER is never a stored entry */
+	CHECK(vmx_msr_switch_set_intercepted(&a, MSR_A, 0, 0) == -1);
+	CHECK_EQ(store[0].value, 0x10);
+	/* Removing a load-only entry shrinks the tail, a stored one the head. */
+	REQUIRE(vmx_msr_switch_remove(&a, MSR_EFER) == 0);
+	CHECK_EQ(a.load_only, 1);
+	CHECK_EQ(vmx_msr_store_count(&a), 2);
+	REQUIRE(vmx_msr_switch_remove(&a, MSR_A) == 0);
+	CHECK_EQ(a.load_only, 1);
+	CHECK_EQ(vmx_msr_store_count(&a), 1);
+	CHECK_EQ(store[0].index, MSR_B);
+	CHECK_EQ(store[1].index, MSR_PAT);
+	CHECK_EQ(store2[1].index, MSR_PAT);
+	/* SYSENTER and DEBUGCTL always have their fields; the unloadable ones stay out. */
+	CHECK(vmx_msr_switch_set_intercepted(&a, MSR_SYSENTER_CS, 0, 0) == -1);
+	CHECK(vmx_msr_switch_set_intercepted(&a, MSR_DEBUGCTL, 0, 0) == -1);
+	CHECK(vmx_msr_switch_set_intercepted(&a, MSR_FS_BASE, 0, 0) == -1);
+	CHECK(vmx_msr_switch_set_intercepted(&a, 0x808, 0, 0) == -1);
+	CHECK_EQ(a.guest.count, 2);
+}
+
+TEST(vmx_msr_switch_intercepted_full_lists)
+{
+	struct vmx_msr_autoload a;
+	fresh_autoload(&a, 1);
+	REQUIRE(vmx_msr_switch_set_intercepted(&a, MSR_PAT, 1, 2) == 0);
+	CHECK(vmx_msr_switch_set_intercepted(&a, MSR_EFER, 1, 2) == -1);
+	CHECK_EQ(a.load_only, 1);
+	CHECK_EQ(a.guest.count, 1);
+	CHECK_EQ(a.host.count, 1);
+	CHECK(vmx_msr_switch_set_intercepted(&a, MSR_PAT, 3, 4) == 0); /* update when full */
+	CHECK_EQ(store[0].value, 3);
+	CHECK_EQ(store2[0].value, 4);
+}
+
+/* Only while the values differ outside the ignored bits; the count (and so a VMWRITE)
+ * changes only when the entry comes or goes. */
+TEST(vmx_msr_switch_if_differs)
+{
+	struct vmx_msr_autoload a;
+	fresh_autoload(&a, 8);
+	vmx_msr_list_take_dirty(&a.guest);
+	vmx_msr_list_take_dirty(&a.host);
+	const uint64_t ignore = (1u << 0) | (1u << 8) | (1u << 10); /* SCE, LME, LMA */
+	CHECK_EQ(vmx_msr_switch_if_differs(&a, MSR_EFER, 0x501, 0xd00, ignore), 1); /* NXE */
+	CHECK_EQ(a.guest.count, 1);
+	CHECK_EQ(a.load_only, 1);
+	CHECK_EQ(store[0].value, 0x501);
+	CHECK_EQ(store2[0].value, 0xd00);
+	CHECK(vmx_msr_list_take_dirty(&a.guest));
+	CHECK(vmx_msr_list_take_dirty(&a.host));
+	CHECK_EQ(vmx_msr_switch_if_differs(&a, MSR_EFER, 0x001, 0xd00, ignore), 1);
+	CHECK_EQ(store[0].value, 0x001); /* in place */
+	CHECK(!vmx_msr_list_take_dirty(&a.guest));
+	/* Only ignored bits differ: out of the lists. */
+	CHECK_EQ(vmx_msr_switch_if_differs(&a, MSR_EFER, 0x801, 0xd00, ignore), 0);
+	CHECK_EQ(a.guest.count, 0);
+	CHECK_EQ(a.host.count, 0);
+	CHECK_EQ(a.load_only, 0);
+	CHECK(vmx_msr_list_take_dirty(&a.guest));
+	CHECK_EQ(vmx_msr_switch_if_differs(&a, MSR_EFER, 0x900, 0xd00, ignore), 0);
+	CHECK(!vmx_msr_list_take_dirty(&a.guest)); /* absent and staying absent: nothing */
+	/* No ignored bits (PAT): any difference switches. */
+	CHECK_EQ(vmx_msr_switch_if_differs(&a, MSR_PAT, 0x0007040600070106ull,
+					   0x0007040600070406ull, 0), 1);
+	CHECK_EQ(vmx_msr_switch_if_differs(&a, MSR_PAT, 0x0007040600070406ull,
+					   0x0007040600070406ull, 0), 0);
+	CHECK_EQ(a.guest.count, 0);
+	CHECK_EQ(vmx_msr_switch_if_differs(&a, MSR_SYSENTER_CS, 1, 2, 0), -1);
 }

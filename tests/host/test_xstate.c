@@ -30,6 +30,8 @@ static struct vcpu *spr_guest(bool allow_amx, uint8_t *mem, uint8_t *ports)
 	struct vcpu *v = calloc(1, sizeof(*v));
 	struct blob none = { NULL, 0 };
 	guest_setup(v, &cfg, 1, 0, mem, &none, NULL, ports);
+	struct cpuid_backend_caps caps = { ~0u, ~0ull };
+	guest_cpuid_setup(v, &caps);
 	v->be = &fake_backend;
 	v->arch = calloc(1, sizeof(struct fake_guest));
 	return v;

@@ -2,6 +2,7 @@
 #ifndef ARCH_X86_SVM_SVM_H
 #define ARCH_X86_SVM_SVM_H
 
+#include "arch/x86/cpu_tables.h"
 #include "arch/x86/svm/svm_vmcb.h"
 #include "hv/virt_backend.h"
 
@@ -9,6 +10,7 @@ struct svm_cpu {
 	uint64_t hsave_pa; /* VM_HSAVE_PA: host state VMRUN saves and #VMEXIT restores */
 	bool nrip;         /* CPUID 8000000A EDX[3]: the VMCB's nRIP is filled */
 	bool flush_by_asid;
+	struct cpu_tables *tables; /* this CPU's GDT/TSS: the slow path reloads TR from it */
 };
 
 struct svm_vcpu {
@@ -31,6 +33,7 @@ void svm_read_mode(struct vcpu *v, struct guest_mode *m);
 int svm_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int svm_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void svm_set_intercept(struct vcpu *v, enum intercept_kind what, bool on);
+void svm_vcpu_cpuid_caps(struct vcpu *v, struct cpuid_backend_caps *caps);
 void svm_debug_break_entry(struct vcpu *v, bool control);
 
 

@@ -45,6 +45,7 @@ int svm_cpu_enable(struct percpu *pc, char *err, size_t errlen)
 	sc->nrip = edx & CPUID_8000000A_EDX_NRIP;
 	sc->flush_by_asid = edx & CPUID_8000000A_EDX_FLUSH_BY_ASID;
 	sc->hsave_pa = hsave;
+	sc->tables = pc->arch;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, hsave);
 	pc->virt = sc;

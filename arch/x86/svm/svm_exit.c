@@ -7,45 +7,36 @@
  * Host state. The guest's FS, GS, TR, LDTR, KERNEL_GS_BASE, STAR, LSTAR, CSTAR,
  * SFMASK and SYSENTER MSRs are loaded once with VMLOAD before the first VMRUN
  * and then simply stay in the CPU: VMRUN and #VMEXIT do not touch them (APM
- * vol. 2 15.5.2, 15.6), and this core runs nothing else. No exit path executes
- * VMSAVE, VMLOAD, RDMSR or WRMSR. This is safe because the hypervisor never
- * consumes any of that state: it runs at CPL 0 only (no SYSCALL/SYSRET/SYSENTER,
- * no SWAPGS), uses no FS/GS-relative addressing (per-CPU data hangs off the
- * stack, hv/percpu.h), takes exceptions through IST-free gates on its current
- * stack (so the guest's TR is never consulted), and runs with GIF = 0 so no
- * interrupt or NMI arrives unasked. Using IST stacks, GS-based per-CPU data, a
- * ring-3 host component, or host interrupts with a privilege change would break
- * it: each would need the host's values back (VMSAVE guest, VMLOAD host) first.
+ * vol. 2 15.5.2, 15.6), and this core runs nothing else. The hot path (the run
+ * loop and svm_exit_fast_*) executes no VMSAVE, VMLOAD, RDMSR or WRMSR. This is
+ * safe because the hypervisor never consumes that state: it runs at CPL 0 only
+ * (no SYSCALL/SYSRET/SYSENTER, no SWAPGS), uses no FS/GS-relative addressing
+ * (per-CPU data hangs off the stack, hv/percpu.h), and runs with GIF = 0, so no
+ * interrupt or NMI arrives unasked and a machine check is held or shuts the CPU
+ * down (APM vol. 2 15.17, table 15-10). The one exception is TR: #DF, NMI and #MC
+ * are delivered on stacks named by the TSS's IST (arch/x86/cpu_tables.c), read
+ * from whatever TSS TR holds. So svm_exit_slow, before it runs the core, saves
+ * the guest's state with VMSAVE and loads the host's TR (LTR), and puts the
+ * guest's back with VMLOAD before the next VMRUN; the NMI window it opens is
+ * then served from the host's TSS. In the hot path only a #DF could consult the
+ * guest's TSS, and only a fault while delivering another exception in that short
+ * path raises one: docs/host-faults.md. GS-based per-CPU data, a ring-3 host
+ * component or host interrupts with a privilege change would need the same
+ * treatment for the state they consume.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/exc_error_code.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/svm/svm.h"
+#include "arch/x86/svm/svm_guest_code.h"
 #include "hv/exit_fast.h"
 #include "hv/lib.h"
+#include "hv/log.h"
 #include "hv/vcpu.h"
 #include "hv/vio.h"
 
 int svm_exit_slow(struct vcpu *v);
 int svm_run_loop(struct vcpu *v, uint64_t vmcb_pa, int (*fast)(struct vcpu *, struct vmcb *));
-
-/*
- * Advance RIP past an intercepted instruction whose encoding is known. With NRIP
- * save (APM vol. 2 15.7.1) the CPU says where the next instruction is. Without it
- * (QEMU TCG) the bytes at CS:RIP are compared with the expected encoding while the
- * guest runs with paging off; anything else (prefixes, paging on) is left to the
- * general path, which decodes the instruction.
- */
-static inline bool encoding_at_rip(struct vmcb *vmcb, struct vcpu *v, uint32_t code, uint32_t len)
-{
-	if (vmcb->save.cr0 & CR0_PG)
-		return false;
-	uint64_t lin = (vmcb->save.cs.base + vmcb->save.rip) & 0xffffffffull;
-	if (lin + 4 > v->mem.size)
-		return false;
-	uint32_t bytes;
-	/* __builtin_memcpy: -ffreestanding would otherwise make this a call. */
-	__builtin_memcpy(&bytes, v->mem.base + lin, 4);
-	return (bytes & ((1u << (8 * len)) - 1)) == code;
-}
 
 /* Can the instruction be skipped without decoding it? Checked before the fast path changes
  * any guest state: an exit it cannot finish must reach the slow path untouched. */
@@ -138,165 +129,40 @@ int svm_exit_fast_decode(struct vcpu *v, struct vmcb *vmcb)
 	return exit_fast(v, vmcb, false);
 }
 
-static const char *forbidden_name(uint64_t code)
-{
-	switch (code) {
-	case SVM_EXIT_VMRUN:
-		return "VMRUN";
-	case SVM_EXIT_VMLOAD:
-		return "VMLOAD";
-	case SVM_EXIT_VMSAVE:
-		return "VMSAVE";
-	case SVM_EXIT_STGI:
-		return "STGI";
-	case SVM_EXIT_CLGI:
-		return "CLGI";
-	case SVM_EXIT_SKINIT:
-		return "SKINIT";
-	case SVM_EXIT_INVLPGA:
-		return "INVLPGA";
-	case SVM_EXIT_INVD:
-		return "INVD";
-	case SVM_EXIT_RSM:
-		return "RSM";
-	default:
-		return NULL;
-	}
-}
-
-/* The length of the unprefixed encoding of an intercepted instruction, if that is what the
- * guest executed; 0 otherwise. */
-static uint32_t known_len(struct vmcb *vmcb, struct vcpu *v, uint64_t code)
-{
-	static const struct {
-		uint16_t exit;
-		uint8_t len;
-		uint32_t bytes;
-	} known[] = {
-		{ SVM_EXIT_CPUID, 2, 0xa20f },	  { SVM_EXIT_VMMCALL, 3, 0xd9010f },
-		{ SVM_EXIT_MSR, 2, 0x320f },	  { SVM_EXIT_MSR, 2, 0x300f },
-		{ SVM_EXIT_HLT, 1, 0xf4 },	  { SVM_EXIT_XSETBV, 3, 0xd1010f },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(known); i++)
-		if (known[i].exit == code && encoding_at_rip(vmcb, v, known[i].bytes, known[i].len))
-			return known[i].len;
-	return 0;
-}
-
-static void decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
-{
-	struct vmcb *vmcb = s->vmcb;
-	uint64_t code = vmcb->control.exit_code;
-	uint64_t info1 = vmcb->control.exit_info1, info2 = vmcb->control.exit_info2;
-	memset(e, 0, sizeof(*e));
-	e->arch_code = code;
-	/* nRIP when the CPU saves it; else the plain encoding if that is what sits at RIP;
-	 * else 0 and the core decodes the instruction. */
-	if (s->nrip && vmcb->control.next_rip > vmcb->save.rip)
-		e->insn_len = (uint32_t)(vmcb->control.next_rip - vmcb->save.rip);
-	else if (known_len(vmcb, v, code))
-		e->insn_len = known_len(vmcb, v, code);
-	/* VMEXIT_INVALID is -1 in the 64-bit EXITCODE (APM vol. 2 15.5.1, appendix C); QEMU
-	 * 7.2 TCG stores it zero-extended from 32 bits. Either way it is the failed VMRUN. */
-	if ((uint32_t)code == (uint32_t)SVM_EXIT_INVALID)
-		code = SVM_EXIT_INVALID;
-	switch (code) {
-	case SVM_EXIT_CPUID:
-		e->kind = EXIT_CPUID;
-		return;
-	case SVM_EXIT_VMMCALL:
-		e->kind = EXIT_HYPERCALL;
-		return;
-	case SVM_EXIT_IOIO:
-		e->kind = EXIT_IO;
-		e->io.in = info1 & 1;
-		e->io.string = info1 & BIT(2);
-		e->io.rep = info1 & BIT(3);
-		e->io.size = (info1 & BIT(4)) ? 1 : (info1 & BIT(5)) ? 2 : 4;
-		e->io.port = (uint16_t)(info1 >> 16);
-		e->insn_len = (uint32_t)(info2 - vmcb->save.rip);
-		return;
-	case SVM_EXIT_MSR:
-		e->kind = info1 ? EXIT_MSR_WRITE : EXIT_MSR_READ;
-		e->msr.index = (uint32_t)v->gprs.rcx;
-		return;
-	case SVM_EXIT_HLT:
-		e->kind = EXIT_HLT;
-		return;
-	case SVM_EXIT_XSETBV:
-		e->kind = EXIT_XSETBV;
-		return;
-	case SVM_EXIT_SHUTDOWN:
-		e->kind = EXIT_SHUTDOWN;
-		return;
-	case SVM_EXIT_NPF:
-		/* EXITINFO1 is a #PF-style error code, EXITINFO2 the faulting guest-physical address. */
-		e->kind = EXIT_NPF;
-		e->npf.gpa = info2;
-		e->npf.present = info1 & BIT(0);
-		e->npf.write = info1 & BIT(1);
-		e->npf.fetch = info1 & BIT(4);
-		return;
-	case SVM_EXIT_NMI:
-		/* Let the NMI be taken by the host's handler, then close GIF again. */
-		__asm__ __volatile__("stgi; clgi" ::: "memory");
-		e->kind = EXIT_HOST_EVENT;
-		return;
-	case SVM_EXIT_INVALID:
-		e->kind = EXIT_BAD_STATE;
-		e->name = "VMRUN consistency checks failed (APM vol. 2 15.5.1)";
-		e->bad.qualification = info1;
-		return;
-	case SVM_EXIT_INIT:
-		e->kind = EXIT_UNKNOWN;
-		e->name = "INIT signal";
-		return;
-	case SVM_EXIT_EXCP_BASE + 1:  /* #DB */
-	case SVM_EXIT_EXCP_BASE + 7:  /* #NM, intercepted only while the guest's XFD is live */
-	case SVM_EXIT_EXCP_BASE + 17: /* #AC */
-		e->kind = EXIT_EXCEPTION;
-		e->exc.vector = (uint8_t)(code - SVM_EXIT_EXCP_BASE);
-		return;
-	case SVM_EXIT_MONITOR:
-	case SVM_EXIT_MWAIT:
-	case SVM_EXIT_MWAIT_ARMED:
-		e->kind = EXIT_HIDDEN_INSN;
-		e->name = code == SVM_EXIT_MONITOR ? "MONITOR" : "MWAIT";
-		return;
-	default:
-		e->name = forbidden_name(code);
-		e->kind = e->name ? EXIT_FORBIDDEN : EXIT_UNKNOWN;
-		if (!e->name)
-			e->name = code >= SVM_EXIT_EXCP_BASE && code < SVM_EXIT_INTR ? "exception intercept"
-										: "SVM exit";
-		return;
-	}
-}
 
 static uint64_t code_vector(const struct vmcb *vmcb)
 {
 	return (vmcb->control.exit_code - SVM_EXIT_EXCP_BASE) & 0x1f;
 }
 
-/* 0: re-enter the guest; 1: the guest has ended. */
-int svm_exit_slow(struct vcpu *v)
+/*
+ * The slow path runs on the host's TR (header comment, docs/host-faults.md): VMSAVE puts
+ * the guest's FS, GS, TR, LDTR, KERNEL_GS_BASE, STAR, LSTAR, CSTAR, SFMASK and SYSENTER
+ * state into the VMCB (APM vol. 2 15.5.2), LTR loads the host's TSS, and VMLOAD brings
+ * the guest's state back before the run loop's next VMRUN.
+ */
+static void host_tr_load(struct svm_vcpu *s)
 {
-	struct svm_vcpu *s = v->arch;
-	struct vmcb *vmcb = s->vmcb;
-	/* Everything the last VMRUN loaded is now cached: mark it clean (APM vol. 2 15.15);
-	 * handlers below clear the bits of what they change. No more TLB flushes. */
-	vmcb->control.clean = SVM_CLEAN_ALL;
-	vmcb->control.tlb_control = 0;
-	vmcb->control.event_inj = 0;
-	v->gprs.rax = vmcb->save.rax;
+	ACCT_HW(ACCT_VMSAVE);
+	__asm__ __volatile__("vmsave %%rax" ::"a"(s->vmcb_pa) : "memory");
+	cpu_tables_load_tr(s->cpu->tables);
+}
 
-	struct vm_exit e;
-	decode_exit(s, v, &e);
-	enum exit_action act = hv_handle_exit(v, &e);
+static void guest_state_reload(struct svm_vcpu *s)
+{
+	ACCT_HW(ACCT_VMLOAD);
+	__asm__ __volatile__("vmload %%rax" ::"a"(s->vmcb_pa) : "memory");
+}
+
+/* The core's answer, applied to the VMCB. 0: re-enter the guest; 1: the guest has ended. */
+static int apply_exit(struct vcpu *v, struct svm_vcpu *s, struct vm_exit *e)
+{
+	struct vmcb *vmcb = s->vmcb;
+	enum exit_action act = hv_handle_exit(v, e);
 	vmcb->save.rax = v->gprs.rax;
 	switch (act) {
 	case ACT_SKIP:
-		vmcb->save.rip += e.insn_len;
+		vmcb->save.rip += e->insn_len;
 		vmcb->control.interrupt_shadow = 0;
 		if (vmcb->save.rflags & RFLAGS_TF) {
 			/* The instruction the hypervisor carried out ends in a single-step trap, as
@@ -316,8 +182,10 @@ int svm_exit_slow(struct vcpu *v)
 		return 0;
 	}
 	case ACT_INJECT_GP:
-		vmcb->control.event_inj =
-			13 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_ERROR_VALID | SVM_EVTINJ_VALID;
+		/* #GP(0); in real mode without an error code, as on VMX (exc_error_code.h). */
+		vmcb->control.event_inj = 13 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
+		if (exc_has_error_code(13, vmcb->save.cr0))
+			vmcb->control.event_inj |= SVM_EVTINJ_ERROR_VALID;
 		return 0;
 	case ACT_INJECT_UD:
 		vmcb->control.event_inj = 6 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
@@ -333,18 +201,80 @@ int svm_exit_slow(struct vcpu *v)
 	}
 }
 
+/*
+ * #VMEXIT(NMI) and #VMEXIT(INTR) leave the event pending, held by GIF = 0 (APM vol. 2
+ * 15.13, 15.21.9 table 15-13). GIF is opened until the host's handler has taken it (the
+ * count moves: this CPU's NMIs or maskable interrupts, arch/x86/crash.c), then closed
+ * again. The APM does not say that a held event is recognised at the very next
+ * instruction boundary after STGI, so the window stays open until it is, for at most
+ * HELD_EVENT_US; a window that closed too early would exit again at the next VMRUN. The
+ * host's IF is 1 here (svm_vcpu_run), so both kinds can arrive in either window. Slow path
+ * only.
+ */
+#define HELD_EVENT_US 100
+static void take_held_event(uint64_t *count, const char *what)
+{
+	static bool bound_logged;
+	uint64_t before = __atomic_load_n(count, __ATOMIC_RELAXED);
+	__asm__ __volatile__("stgi" ::: "memory");
+	if (__atomic_load_n(count, __ATOMIC_RELAXED) == before) {
+		uint64_t end = rdtsc() + HELD_EVENT_US * tsc_per_us;
+		while (__atomic_load_n(count, __ATOMIC_RELAXED) == before && rdtsc() < end)
+			cpu_relax();
+	}
+	bool missed = __atomic_load_n(count, __ATOMIC_RELAXED) == before;
+	__asm__ __volatile__("clgi" ::: "memory");
+	if (missed && !__atomic_exchange_n(&bound_logged, true, __ATOMIC_RELAXED))
+		hv_printf("hv: cpu %u: a held %s was not taken within %u us of STGI (logged once)\n",
+			  this_cpu()->index, what, HELD_EVENT_US);
+}
+
+/* 0: re-enter the guest; 1: the guest has ended. */
+int svm_exit_slow(struct vcpu *v)
+{
+	struct svm_vcpu *s = v->arch;
+	struct vmcb *vmcb = s->vmcb;
+	/* Everything the last VMRUN loaded is now cached: mark it clean (APM vol. 2 15.15);
+	 * handlers below clear the bits of what they change. No more TLB flushes. */
+	vmcb->control.clean = SVM_CLEAN_ALL;
+	vmcb->control.tlb_control = 0;
+	vmcb->control.event_inj = 0;
+	v->gprs.rax = vmcb->save.rax;
+
+	struct vm_exit e;
+	svm_decode_exit(s, v, &e); /* reads the VMCB and the guest's code bytes, nothing else */
+#ifdef HV_BENCH
+	v->cur_kind = e.kind; /* the VMSAVE and VMLOAD are this exit's */
+#endif
+	host_tr_load(s);
+	if ((uint32_t)vmcb->control.exit_code == SVM_EXIT_NMI)
+		/* Let the held NMI be taken by the host's handler (on the NMI stack the host's TSS
+		 * names), then close GIF again. */
+		take_held_event(&this_cpu()->nmis, "NMI");
+	else if ((uint32_t)vmcb->control.exit_code == SVM_EXIT_INTR)
+		/* The same for a physical interrupt: its handler ends it (EOI). */
+		take_held_event(&this_cpu()->host_irqs, "interrupt");
+	int ended = apply_exit(v, s, &e);
+	if (!ended)
+		guest_state_reload(s);
+	return ended;
+}
+
 void svm_vcpu_run(struct vcpu *v)
 {
 	struct svm_vcpu *s = v->arch;
-	__asm__ __volatile__("clgi" ::: "memory");
+	/* GIF = 0 holds every event while the hypervisor runs; IF = 1 from here on is what
+	 * VMRUN saves as the host's IF, which lets physical interrupts be recognised while the
+	 * guest runs, to exit by the INTR intercept (APM vol. 2 15.21.1, 15.13.1). */
+	__asm__ __volatile__("clgi; sti" ::: "memory");
 	ACCT_HW(ACCT_VMLOAD);
 	__asm__ __volatile__("vmload %%rax" ::"a"(s->vmcb_pa) : "memory");
 	exit_acct_start(v); /* what follows is the exit path */
 	svm_run_loop(v, s->vmcb_pa, s->nrip ? svm_exit_fast_nrip : svm_exit_fast_decode);
-	/* The guest has ended: GIF back to 1 (IF stays 0), or SMIs, NMIs and INIT aimed at this
-	 * core would stay pending for good (APM vol. 2 15.17) and firmware SMI rendezvous, such
-	 * as a reset or power-off done through SMM, would wait for it. */
-	__asm__ __volatile__("stgi" ::: "memory");
+	/* The guest has ended: IF back to 0 and GIF back to 1, or SMIs, NMIs and INIT aimed at
+	 * this core would stay pending for good (APM vol. 2 15.17) and firmware SMI rendezvous,
+	 * such as a reset or power-off done through SMM, would wait for it. */
+	__asm__ __volatile__("cli; stgi" ::: "memory");
 }
 
 const struct virt_backend svm_backend = {
@@ -356,5 +286,6 @@ const struct virt_backend svm_backend = {
 	.msr_field_read = svm_msr_field_read,
 	.msr_field_write = svm_msr_field_write,
 	.set_intercept = svm_set_intercept,
+	.cpuid_caps = svm_vcpu_cpuid_caps,
 	.debug_break_entry = svm_debug_break_entry,
 };

@@ -9,6 +9,7 @@
 #include "arch/x86/page_table.h"
 #include "arch/x86/pat.h"
 #include "arch/x86/svm/svm.h"
+#include "arch/x86/svm/svm_intercepts.h"
 #include "arch/x86/svm/svm_msrpm.h"
 #include "hv/fmt.h"
 #include "hv/percpu.h"
@@ -22,26 +23,6 @@
 static struct vmcb_seg seg(uint16_t sel, uint16_t attrib, uint32_t limit)
 {
 	return (struct vmcb_seg){ sel, attrib, limit, 0 };
-}
-
-static void init_intercepts(struct vmcb_control *c)
-{
-	c->intercept_misc1 = SVM_INTERCEPT_NMI | SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID |
-			     SVM_INTERCEPT_RSM | SVM_INTERCEPT_INVD | SVM_INTERCEPT_HLT |
-			     SVM_INTERCEPT_INVLPGA_MISC1 | SVM_INTERCEPT_IOIO | SVM_INTERCEPT_MSR |
-			     SVM_INTERCEPT_SHUTDOWN;
-	/* VMRUN must be intercepted (APM vol. 2 15.5.1); the other SVM instructions would let
-	 * the guest touch host state or GIF, so they end the guest. XSETBV is intercepted so
-	 * the XCR0 policy holds on hardware (QEMU TCG ignores this intercept). */
-	c->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
-			     SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-			     SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_XSETBV | SVM_INTERCEPT_MONITOR |
-			     SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_MWAIT_ARMED;
-	/* #DB and #AC: see hv_handle_exit (microcode-loop denial of service). */
-	c->intercept_exc = BIT(1) | BIT(17);
-	/* Physical interrupts stay with the host's RFLAGS.IF (0): never delivered into the guest
-	 * and, not being intercepted, never a source of exits (APM vol. 2 15.21.1). */
-	c->vintr = SVM_VINTR_MASKING;
 }
 
 static void init_state(struct vcpu *v, struct vmcb_save *s)
@@ -93,7 +74,9 @@ int svm_vcpu_create(struct vcpu *v, char *err, size_t errlen)
 	svm_iopm_build((uint8_t *)(uintptr_t)iopm);
 
 	struct vmcb_control *c = &s->vmcb->control;
-	init_intercepts(c);
+	bool invlpgb = cpuid(0x80000000u, 0).eax >= 0x80000008u &&
+		       (cpuid(0x80000008u, 0).ebx & BIT(3)); /* CPUID 8000_0008 EBX[3] INVLPGB */
+	svm_intercepts_init(c, invlpgb);
 	c->iopm_base_pa = iopm;
 	c->msrpm_base_pa = msrpm;
 	/* One guest per core: ASID 1 on every core, flushed once at the first VMRUN. */
@@ -119,6 +102,11 @@ void svm_read_mode(struct vcpu *v, struct guest_mode *m)
 	m->cpl = s->cpl;
 	bool l = s->cs.attrib & BIT(9), db = s->cs.attrib & BIT(10);
 	m->cs_bits = (m->efer & EFER_LMA) && l ? 64 : db ? 32 : 16;
+}
+
+void svm_vcpu_cpuid_caps(struct vcpu *v, struct cpuid_backend_caps *caps)
+{
+	svm_cpuid_caps(&((struct svm_vcpu *)v->arch)->vmcb->control, caps);
 }
 
 void svm_set_intercept(struct vcpu *v, enum intercept_kind what, bool on)
@@ -159,7 +147,7 @@ int svm_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		/* SVME stays set underneath (APM vol. 2 15.5.1) and hidden from the guest. */
 		uint64_t efer;
 		if (efer_guest_write(val, vmcb->save.efer & ~EFER_SVME, vmcb->save.cr0 & CR0_PG,
-				     cpuid(0x80000001u, 0).edx, &efer))
+				     cpuid_lookup(&v->cpuid, 0x80000001u, 0).edx, &efer))
 			return -1;
 		vmcb->save.efer = efer | EFER_SVME;
 		vmcb->control.clean &= ~SVM_CLEAN_CR;

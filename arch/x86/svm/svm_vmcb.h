@@ -100,6 +100,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT_INTR BIT(0)
 #define SVM_INTERCEPT_NMI BIT(1)
 #define SVM_INTERCEPT_INIT BIT(3)
+#define SVM_INTERCEPT_RDPMC BIT(15)
 #define SVM_INTERCEPT_CPUID BIT(18)
 #define SVM_INTERCEPT_RSM BIT(19)
 #define SVM_INTERCEPT_INVD BIT(22)
@@ -114,11 +115,19 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT_STGI BIT(4)
 #define SVM_INTERCEPT_CLGI BIT(5)
 #define SVM_INTERCEPT_SKINIT BIT(6)
+#define SVM_INTERCEPT_WBINVD BIT(9) /* WBINVD and WBNOINVD */
 #define SVM_INTERCEPT_INVLPGA_MISC1 BIT(26)
 #define SVM_INTERCEPT_MONITOR BIT(10)
 #define SVM_INTERCEPT_MWAIT BIT(11)
 #define SVM_INTERCEPT_MWAIT_ARMED BIT(12)
 #define SVM_INTERCEPT_XSETBV BIT(13)
+#define SVM_INTERCEPT_RDTSCP BIT(7)
+/* Intercept vector 5 (misc3, VMCB offset 0x14; APM vol. 2 B-1). */
+#define SVM_INTERCEPT3_INVLPGB BIT(0)
+#define SVM_INTERCEPT3_INVLPGB_ILLEGAL BIT(1)
+#define SVM_INTERCEPT3_INVPCID BIT(2)
+#define SVM_INTERCEPT3_MCOMMIT BIT(3)
+#define SVM_INTERCEPT3_TLBSYNC BIT(4)
 
 #define SVM_VINTR_MASKING BIT(24)
 #define SVM_NP_ENABLE BIT(0)
@@ -142,6 +151,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EXIT_NMI 0x61
 #define SVM_EXIT_SMI 0x62
 #define SVM_EXIT_INIT 0x63
+#define SVM_EXIT_RDPMC 0x6f
 #define SVM_EXIT_CPUID 0x72
 #define SVM_EXIT_RSM 0x73
 #define SVM_EXIT_INVD 0x76
@@ -157,10 +167,14 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EXIT_STGI 0x84
 #define SVM_EXIT_CLGI 0x85
 #define SVM_EXIT_SKINIT 0x86
+#define SVM_EXIT_WBINVD 0x89
 #define SVM_EXIT_MONITOR 0x8a
 #define SVM_EXIT_MWAIT 0x8b
 #define SVM_EXIT_MWAIT_ARMED 0x8c
 #define SVM_EXIT_XSETBV 0x8d
+#define SVM_EXIT_INVLPGB 0xa0
+#define SVM_EXIT_INVLPGB_ILLEGAL 0xa1
+#define SVM_EXIT_TLBSYNC 0xa4
 #define SVM_EXIT_NPF 0x400
 #define SVM_EXIT_INVALID 0xffffffffffffffffull
 

@@ -17,6 +17,7 @@ struct vmx_cpu {
 	uint32_t revision;           /* IA32_VMX_BASIC[30:0], written into every VMCS and the VMXON region */
 	struct vmx_caps caps;        /* raw capability MSRs, read once */
 	struct vmx_controls ctl;     /* computed once per CPU (vmx_controls.c) */
+	bool check_lists;            /* [hv] debug_vmx_msr_lists = check (vmx_efer_pat.c) */
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	/* The first VMREAD/VMWRITE that failed on this CPU (vmx_insn_failed), for the message. */
 	bool insn_failed, insn_failed_write;
@@ -27,10 +28,15 @@ struct vmx_vcpu {
 	uint64_t vmcs_pa;
 	uint64_t ept_root, eptp;
 	uint64_t msr_bitmap_pa, io_bitmap_a_pa, io_bitmap_b_pa;
+	uint64_t virtual_apic_pa;    /* "use TPR shadow": the guest's CR8 lives here (29.3) */
 	uint32_t entry_controls;     /* cached: IA-32e mode guest changes with EFER.LMA */
 	uint32_t exception_bitmap;   /* cached: #NM is intercepted only while the guest's XFD is live */
 	uint64_t cr0_mask, cr4_mask; /* guest/host masks: host-owned bits (vmx_cr.c) */
 	struct vmx_msr_autoload msrs;
+	uint32_t autoload_per_exit;  /* list entries the CPU processes per exit and entry (bench) */
+	/* Without the EFER/PAT load controls (ctl.efer_lists/pat_lists): the guest's values
+	 * (what its RDMSR reads) and the host's, which the autoload lists switch. */
+	uint64_t guest_efer, guest_pat, host_efer, host_pat;
 	struct vmx_cpu *cpu;
 };
 
@@ -45,6 +51,7 @@ void vmx_read_mode(struct vcpu *v, struct guest_mode *m);
 int vmx_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int vmx_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void vmx_set_intercept(struct vcpu *v, enum intercept_kind what, bool on);
+void vmx_vcpu_cpuid_caps(struct vcpu *v, struct cpuid_backend_caps *caps);
 /* Drop the guest's cached linear translations (INVVPID, 30.3): after an emulated control-
  * register change the hardware would have flushed for (vol. 3A 4.10.4.1). 0 or -1. */
 int vmx_flush_guest_tlb(const struct vmx_vcpu *x);
@@ -59,6 +66,19 @@ int vmx_cr_access(struct vcpu *v, uint64_t qualification);
 
 /* vmx_exit.c: the MSR autoload counts reach the VMCS only when one changed. */
 void vmx_msr_lists_sync(struct vmx_vcpu *x);
+
+/* vmx_efer_pat.c: the guest's EFER and PAT, in their VMCS fields or, on CPUs without the
+ * load controls, in the MSR autoload lists. The setters return 0, or -1 when the lists
+ * have no room (they hold at least 512 entries and only these two use them). */
+extern uint8_t vmx_debug_msr_lists; /* [hv] debug_vmx_msr_lists, set before any CPU enables VMX */
+int vmx_efer_pat_init(struct vmx_vcpu *x, uint64_t efer, uint64_t pat);
+uint64_t vmx_guest_efer(const struct vmx_vcpu *x);
+uint64_t vmx_guest_pat(const struct vmx_vcpu *x);
+int vmx_set_guest_efer(struct vmx_vcpu *x, uint64_t efer);
+int vmx_set_guest_pat(struct vmx_vcpu *x, uint64_t pat);
+/* [hv] debug_vmx_msr_lists = check, first thing after a slow exit: 0, or -1 with the guest
+ * stopped when the CPU did not have the EFER/PAT the lists should have loaded. */
+int vmx_efer_pat_check(struct vcpu *v);
 
 /* vmx_exit.c: a message and -1 when a VMREAD/VMWRITE failed on this CPU, else 0. */
 int vmx_check_insn_failure(char *err, size_t errlen);

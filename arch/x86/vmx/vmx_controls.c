@@ -17,7 +17,9 @@
  * with its name.
  */
 #include "arch/x86/vmx/vmx_controls.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/vmx/vmx_vmcs.h"
+#include "hv/cpuid_features.h"
 #include "hv/fmt.h"
 #include "hv/lib.h"
 
@@ -38,29 +40,41 @@ struct ctl_spec {
 /* Names as in SDM vol. 3C tables 24-5 (pin), 24-6 (primary), 24-7 (secondary), 24-11 (exit), 24-13 (entry). */
 static const struct ctl_spec specs[] = {
 	{ PIN, REQUIRED, PIN_NMI_EXITING, "NMI exiting" },
-	{ PIN, UNWANTED, PIN_EXTERNAL_INTERRUPT_EXITING, "external-interrupt exiting" },
+	/* Physical interrupts are the host's: they exit, acknowledged, and are never delivered
+	 * through the guest's IDT (docs/interrupts-at-takeover.md). */
+	{ PIN, REQUIRED, PIN_EXTERNAL_INTERRUPT_EXITING, "external-interrupt exiting" },
 	{ PROC, REQUIRED, PROC_HLT_EXITING, "HLT exiting" },
 	{ PROC, REQUIRED, PROC_USE_TSC_OFFSETTING, "use TSC offsetting" },
 	{ PROC, REQUIRED, PROC_USE_IO_BITMAPS, "use I/O bitmaps" },
 	{ PROC, REQUIRED, PROC_USE_MSR_BITMAPS, "use MSR bitmaps" },
 	{ PROC, REQUIRED, PROC_MWAIT_EXITING, "MWAIT exiting" },
 	{ PROC, REQUIRED, PROC_MONITOR_EXITING, "MONITOR exiting" },
+	/* WBINVD/WBNOINVD and RDPMC are carried out by the core, as on SVM: a guest must not
+	 * flush the caches the other partitions share (docs/cache-and-pmu.md). INVD always exits. */
+	{ PROC, REQUIRED, PROC_RDPMC_EXITING, "RDPMC exiting" },
+	/* A 64-bit guest's MOV CR8 would otherwise read and write the physical TPR (24.6.2):
+	 * with the shadow it reaches only its own virtual-APIC page (29.3), as V_TPR on SVM. */
+	{ PROC, REQUIRED, PROC_USE_TPR_SHADOW, "use TPR shadow" },
 	{ PROC, REQUIRED, PROC_ACTIVATE_SECONDARY, "activate secondary controls" },
 	{ PROC, UNWANTED, PROC_CR3_LOAD_EXITING, "CR3-load exiting" },
 	{ PROC, UNWANTED, PROC_CR3_STORE_EXITING, "CR3-store exiting" },
 	{ PROC2, REQUIRED, PROC2_ENABLE_EPT, "enable EPT" },
 	{ PROC2, REQUIRED, PROC2_ENABLE_VPID, "enable VPID" },
 	{ PROC2, REQUIRED, PROC2_UNRESTRICTED_GUEST, "unrestricted guest" },
+	{ PROC2, REQUIRED, PROC2_WBINVD_EXITING, "WBINVD exiting" },
 	{ PROC2, OPTIONAL, PROC2_ENABLE_RDTSCP, "enable RDTSCP" },
 	{ PROC2, OPTIONAL, PROC2_ENABLE_INVPCID, "enable INVPCID" },
 	{ PROC2, OPTIONAL, PROC2_ENABLE_XSAVES, "enable XSAVES/XRSTORS" },
 	{ EXIT, REQUIRED, EXIT_HOST_ADDR_SPACE_SIZE, "host address-space size" },
-	{ EXIT, REQUIRED, EXIT_SAVE_EFER, "save IA32_EFER" },
-	{ EXIT, REQUIRED, EXIT_LOAD_EFER, "load IA32_EFER" },
-	{ EXIT, REQUIRED, EXIT_SAVE_PAT, "save IA32_PAT" },
-	{ EXIT, REQUIRED, EXIT_LOAD_PAT, "load IA32_PAT" },
-	{ ENTRY, REQUIRED, ENTRY_LOAD_EFER, "load IA32_EFER" },
-	{ ENTRY, REQUIRED, ENTRY_LOAD_PAT, "load IA32_PAT" },
+	{ EXIT, REQUIRED, EXIT_ACK_INTERRUPT_ON_EXIT, "acknowledge interrupt on exit" },
+	/* EFER and PAT: the dedicated fields when the CPU has them, else the MSR autoload
+	 * lists (efer_pat_fallback below, arch/x86/vmx/vmx_efer_pat.c). */
+	{ EXIT, OPTIONAL, EXIT_SAVE_EFER, "save IA32_EFER" },
+	{ EXIT, OPTIONAL, EXIT_LOAD_EFER, "load IA32_EFER" },
+	{ EXIT, OPTIONAL, EXIT_SAVE_PAT, "save IA32_PAT" },
+	{ EXIT, OPTIONAL, EXIT_LOAD_PAT, "load IA32_PAT" },
+	{ ENTRY, OPTIONAL, ENTRY_LOAD_EFER, "load IA32_EFER" },
+	{ ENTRY, OPTIONAL, ENTRY_LOAD_PAT, "load IA32_PAT" },
 	{ ENTRY, DYNAMIC, ENTRY_IA32E_MODE_GUEST, "IA-32e mode guest" },
 };
 
@@ -135,6 +149,39 @@ static int compute_class(const struct vmx_caps *caps, int cls, uint32_t *out, ch
 	return 0;
 }
 
+/*
+ * EFER and PAT switch through their dedicated fields only when the CPU has both load
+ * controls, the VM-entry one (guest value, 26.3.2.1) and the VM-exit one (host value,
+ * 27.5.1); older parts and several nested VMX implementations have neither. Otherwise the
+ * MSR's three controls (entry load, exit load, exit save) are cleared, its VMCS fields are
+ * never touched (they exist only with the controls, appendix B), and the MSR goes through
+ * the autoload lists. *missing says which load control the CPU lacks ("VM-entry" or
+ * "VM-exit"; the entry one when both), for the log.
+ */
+static int efer_pat_fallback(const struct vmx_caps *caps, struct vmx_controls *out,
+			     const char *msr, uint32_t entry_load, uint32_t exit_load,
+			     uint32_t exit_save, const char **missing, char *err, size_t errlen)
+{
+	bool entry_ok = out->entry & entry_load, exit_ok = out->exit & exit_load;
+	if (entry_ok && exit_ok)
+		return 0;
+	*missing = entry_ok ? "VM-exit" : "VM-entry";
+	if (((uint32_t)caps->entry & entry_load) || ((uint32_t)caps->exit & (exit_load | exit_save))) {
+		hv_snprintf(err, errlen, "VMX: CPU forces a '%s' control on but lacks the %s one", msr,
+			    *missing);
+		return -1;
+	}
+	out->entry &= ~entry_load;
+	out->exit &= ~(exit_load | exit_save);
+	return 1;
+}
+
+void vmx_caps_hide_efer_pat_controls(struct vmx_caps *caps)
+{
+	caps->entry &= ~((uint64_t)(ENTRY_LOAD_EFER | ENTRY_LOAD_PAT) << 32);
+	caps->exit &= ~((uint64_t)(EXIT_LOAD_EFER | EXIT_SAVE_EFER | EXIT_LOAD_PAT | EXIT_SAVE_PAT) << 32);
+}
+
 int vmx_controls_compute(const struct vmx_caps *caps, struct vmx_controls *out, char *err,
 			 size_t errlen)
 {
@@ -143,6 +190,14 @@ int vmx_controls_compute(const struct vmx_caps *caps, struct vmx_controls *out, 
 	for (int cls = 0; cls < CLASS_COUNT; cls++)
 		if (compute_class(caps, cls, dst[cls], err, errlen))
 			return -1;
+	int efer = efer_pat_fallback(caps, out, "load IA32_EFER", ENTRY_LOAD_EFER, EXIT_LOAD_EFER,
+				     EXIT_SAVE_EFER, &out->efer_missing, err, errlen);
+	int pat = efer_pat_fallback(caps, out, "load IA32_PAT", ENTRY_LOAD_PAT, EXIT_LOAD_PAT,
+				    EXIT_SAVE_PAT, &out->pat_missing, err, errlen);
+	if (efer < 0 || pat < 0)
+		return -1;
+	out->efer_lists = efer;
+	out->pat_lists = pat;
 	/* EPT paging structures: write-back and a 4-level walk (A.10, 24.6.11); INVEPT (30.3)
 	 * to flush stale guest-physical mappings before the first entry. */
 	uint64_t ev = caps->ept_vpid;
@@ -165,4 +220,23 @@ int vmx_controls_compute(const struct vmx_caps *caps, struct vmx_controls *out, 
 	out->invvpid_single = ev & VPID_CAP_INVVPID_SINGLE;
 	out->msr_list_max = VMX_MISC_MSR_LIST_MAX(caps->misc);
 	return 0;
+}
+
+void vmx_cpuid_caps(const struct vmx_controls *c, uint64_t cr4_fixed1, struct cpuid_backend_caps *out)
+{
+	uint32_t insns = 0;
+	if (c->proc2 & PROC2_ENABLE_RDTSCP)
+		insns |= CPUID_INSN_RDTSCP | CPUID_INSN_RDPID;
+	if ((c->proc2 & PROC2_ENABLE_INVPCID) && !(c->proc & PROC_INVLPG_EXITING))
+		insns |= CPUID_INSN_INVPCID;
+	if (c->proc2 & PROC2_ENABLE_XSAVES)
+		insns |= CPUID_INSN_XSAVES;
+	if ((c->proc2 & PROC2_ENABLE_USER_WAIT_PAUSE) && !(c->proc & PROC_RDTSC_EXITING))
+		insns |= CPUID_INSN_WAITPKG;
+	if (c->proc2 & PROC2_ENABLE_PCONFIG)
+		insns |= CPUID_INSN_PCONFIG;
+	if (!(c->proc & (PROC_MONITOR_EXITING | PROC_MWAIT_EXITING)))
+		insns |= CPUID_INSN_MONITOR;
+	out->insns = insns;
+	out->cr4 = cr4_fixed1 & ~(uint64_t)CR4_VMXE;
 }

@@ -6,8 +6,10 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/msr_index.h"
 #include "arch/x86/vmx/vmx.h"
+#include "hv/config.h"
 #include "hv/fmt.h"
 #include "hv/lib.h"
+#include "hv/log.h"
 #include "hv/page_alloc.h"
 #include "hv/percpu.h"
 
@@ -34,6 +36,24 @@ static void caps_read(struct vmx_caps *c)
 	c->proc2 = (proc >> 32) & PROC_ACTIVATE_SECONDARY ? rdmsr(MSR_VMX_PROCBASED_CTLS2) : 0;
 	uint32_t may1_2 = (uint32_t)(c->proc2 >> 32);
 	c->ept_vpid = may1_2 & (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID) ? rdmsr(MSR_VMX_EPT_VPID_CAP) : 0;
+}
+
+/* Once per boot: EFER and/or PAT go through the MSR autoload lists (vmx_efer_pat.c), and why. */
+static void log_msr_lists(const struct percpu *pc, const struct vmx_controls *c)
+{
+	static bool said;
+	if (!(c->efer_lists || c->pat_lists) || __atomic_exchange_n(&said, true, __ATOMIC_SEQ_CST))
+		return;
+	const char *what = c->efer_lists && c->pat_lists ? "EFER/PAT" : c->efer_lists ? "EFER" : "PAT";
+	if (vmx_debug_msr_lists)
+		hv_printf("hv: vmx: %s switched through the MSR autoload lists (debug_vmx_msr_lists = %s: "
+			  "the CPU's load controls are treated as absent)\n",
+			  what, vmx_debug_msr_lists == HV_DEBUG_MSR_LISTS_CHECK ? "check" : "1");
+	else
+		hv_printf("hv: vmx: %s switched through the MSR autoload lists (cpu %u lacks the %s "
+			  "'load IA32_%s' control)\n",
+			  what, pc->index, c->efer_lists ? c->efer_missing : c->pat_missing,
+			  c->efer_lists ? "EFER" : "PAT");
 }
 
 /* 23.7: VMXON needs IA32_FEATURE_CONTROL locked with "VMX outside SMX" enabled. */
@@ -80,8 +100,12 @@ int vmx_cpu_enable(struct percpu *pc, char *err, size_t errlen)
 			    (unsigned long long)basic);
 		return -1;
 	}
+	if (vmx_debug_msr_lists)
+		vmx_caps_hide_efer_pat_controls(&vc->caps);
 	if (vmx_controls_compute(&vc->caps, &vc->ctl, err, errlen))
 		return -1;
+	vc->check_lists = vmx_debug_msr_lists == HV_DEBUG_MSR_LISTS_CHECK;
+	log_msr_lists(pc, &vc->ctl);
 	vc->revision = VMX_BASIC_REVISION(basic);
 	vc->vmxon_pa = vmxon_pa;
 
@@ -95,6 +119,13 @@ int vmx_cpu_enable(struct percpu *pc, char *err, size_t errlen)
 	uint64_t cr4 = (read_cr4() | CR4_VMXE | vc->cr4_fixed0) & vc->cr4_fixed1;
 	if (!(cr4 & CR4_VMXE) || (cr0 & vc->cr0_fixed0) != vc->cr0_fixed0) {
 		hv_snprintf(err, errlen, "VMX: CR0/CR4 fixed bits cannot be met on cpu %u", pc->index);
+		return -1;
+	}
+	/* PAE and LA57 cannot be cleared in IA-32e mode (MOV to CR4 #GPs, SDM vol. 3A 4.1.1):
+	 * a CPU whose VMX does not allow the firmware's 5-level paging is refused, not faulted. */
+	if (read_cr4() & (CR4_PAE | CR4_LA57) & ~cr4) {
+		hv_snprintf(err, errlen, "VMX: cpu %u cannot keep CR4.LA57 (5-level paging, left on by "
+					 "the firmware) in VMX operation (IA32_VMX_CR4_FIXED1)", pc->index);
 		return -1;
 	}
 	write_cr0(cr0);

@@ -92,19 +92,26 @@ static int load_pdptes(struct vcpu *v, uint64_t cr3)
 	return 0;
 }
 
-static bool guest_in_64bit_code(void)
+static bool guest_in_64bit_code(const struct vmx_vcpu *x)
 {
-	return (vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & AR_L);
+	return (vmx_guest_efer(x) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & AR_L);
 }
 
-/* Switch IA-32e mode: EFER.LMA and the "IA-32e mode guest" entry control move together. */
-static void set_lma(struct vmx_vcpu *x, bool on)
+/* Switch IA-32e mode: EFER.LMA and the "IA-32e mode guest" entry control move together
+ * (without "load IA32_EFER" the control alone sets the CPU's LMA and LME, 26.3.2.1, and
+ * the guest's EFER, with LMA, is what the autoload list loads: vmx_efer_pat.c). 0, or -1
+ * with the guest stopped. */
+static int set_lma(struct vcpu *v, struct vmx_vcpu *x, bool on)
 {
-	uint64_t efer = vmread(VMCS_GUEST_EFER);
-	vmwrite(VMCS_GUEST_EFER, on ? efer | EFER_LMA : efer & ~EFER_LMA);
+	uint64_t efer = vmx_guest_efer(x);
+	if (vmx_set_guest_efer(x, on ? efer | EFER_LMA : efer & ~EFER_LMA)) {
+		vcpu_stop(v, "VMX: no room in the MSR autoload lists for EFER");
+		return -1;
+	}
 	x->entry_controls = on ? x->entry_controls | ENTRY_IA32E_MODE_GUEST
 			       : x->entry_controls & ~ENTRY_IA32E_MODE_GUEST;
 	vmwrite(VMCS_ENTRY_CONTROLS, x->entry_controls);
+	return 0;
 }
 
 /* MOV to CR0 (vol. 2B MOV, vol. 3A 2.5, 9.8.5): 0, or 1 for #GP. */
@@ -112,14 +119,14 @@ static int emulate_cr0(struct vcpu *v, struct vmx_vcpu *x, uint64_t val)
 {
 	const struct vmx_cpu *c = x->cpu;
 	uint64_t old = vmx_guest_cr0(x), cr4 = vmx_guest_cr4(x);
-	uint64_t efer = vmread(VMCS_GUEST_EFER);
+	uint64_t efer = vmx_guest_efer(x);
 	if (val >> 32 || ((val & CR0_PG) && !(val & CR0_PE)) || ((val & CR0_NW) && !(val & CR0_CD)))
 		return 1;
 	val = (val & CR0_DEFINED) | CR0_ET;
 	bool pg_on = (val & CR0_PG) && !(old & CR0_PG), pg_off = !(val & CR0_PG) && (old & CR0_PG);
 	if (pg_on && (efer & EFER_LME) && !(cr4 & CR4_PAE))
 		return 1;
-	if (pg_off && guest_in_64bit_code())
+	if (pg_off && guest_in_64bit_code(x))
 		return 1; /* paging may only be turned off from compatibility mode */
 	if (pg_off && (cr4 & CR4_PCIDE))
 		return 1; /* vol. 2B MOV: clearing PG with CR4.PCIDE set is #GP */
@@ -127,10 +134,10 @@ static int emulate_cr0(struct vcpu *v, struct vmx_vcpu *x, uint64_t val)
 	if (pae_paging && (pg_on || ((val ^ old) & (CR0_CD | CR0_NW))) &&
 	    load_pdptes(v, vmread(VMCS_GUEST_CR3)))
 		return 1;
-	if (pg_on && (efer & EFER_LME))
-		set_lma(x, true);
-	else if (pg_off && (efer & EFER_LMA))
-		set_lma(x, false);
+	if (pg_on && (efer & EFER_LME) && set_lma(v, x, true))
+		return -1;
+	if (pg_off && (efer & EFER_LMA) && set_lma(v, x, false))
+		return -1;
 	uint64_t forced1 = c->cr0_fixed0 & ~(CR0_PE | CR0_PG);
 	vmwrite(VMCS_CR0_READ_SHADOW, val);
 	vmwrite(VMCS_GUEST_CR0, (val | forced1) & c->cr0_fixed1);
@@ -148,7 +155,7 @@ static int emulate_cr4(struct vcpu *v, struct vmx_vcpu *x, uint64_t val)
 {
 	const struct vmx_cpu *c = x->cpu;
 	uint64_t old = vmx_guest_cr4(x), cr0 = vmx_guest_cr0(x);
-	uint64_t efer = vmread(VMCS_GUEST_EFER);
+	uint64_t efer = vmx_guest_efer(x);
 	/* The guest's CPUID shows no VMX, so CR4.VMXE is reserved for it; so is any bit
 	 * the CPU cannot hold in VMX operation (CR4_FIXED1). */
 	uint64_t allowed = c->cr4_fixed1 & ~CR4_VMXE;

@@ -7,14 +7,20 @@
  * hypervisor handles an exit: VM exits do not switch them (SDM vol. 3C 27.5)
  * and the hot path executes no RDMSR or WRMSR. This is safe because the
  * hypervisor never consumes that state: it runs at CPL 0 only (no SYSCALL/
- * SYSRET, no SWAPGS), uses no FS/GS-relative addressing (hv/percpu.h), and
- * takes exceptions through IST-free gates on its current stack. EFER, PAT,
+ * SYSRET, no SWAPGS) and uses no FS/GS-relative addressing (hv/percpu.h). Every
+ * exit loads the host's TR, so #DF, NMI and #MC find their own stacks through
+ * the host's TSS anywhere in the exit path (cpu_tables.c). EFER, PAT,
  * SYSENTER, FS/GS base, CR0/3/4, GDTR/IDTR/TR come back from the host-state
- * area written once in vmx_vcpu.c (27.5.1-27.5.3), with RFLAGS = 0x2: host
- * interrupts stay off, and NMIs exit (pin-based "NMI exiting").
+ * area written once in vmx_vcpu.c (27.5.1-27.5.3; EFER and PAT from the VM-exit
+ * MSR-load list on CPUs without their load controls, vmx_efer_pat.c), with RFLAGS = 0x2: host
+ * interrupts stay off; NMIs and physical interrupts exit (pin-based "NMI exiting",
+ * "external-interrupt exiting" with "acknowledge interrupt on exit").
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/crash.h"
+#include "arch/x86/exc_error_code.h"
 #include "arch/x86/vmx/vmx.h"
+#include "drivers/lapic.h"
 #include "hv/fmt.h"
 #include "hv/lib.h"
 #include "hv/log.h"
@@ -50,10 +56,14 @@ int vmx_check_insn_failure(char *err, size_t errlen)
 
 void vmx_msr_lists_sync(struct vmx_vcpu *x)
 {
-	/* 24.7.2, 24.8.2: the guest list is both the entry-load and the exit-store area. */
+	/* 24.7.2, 24.8.2: the guest list is both the entry-load and the exit-store area; the
+	 * store leaves out its load-only tail, except under debug_vmx_msr_lists = check, which
+	 * compares what the CPU stored (vmx_efer_pat_check). */
 	if (vmx_msr_list_take_dirty(&x->msrs.guest)) {
+		uint32_t store = x->cpu->check_lists ? x->msrs.guest.count : vmx_msr_store_count(&x->msrs);
 		vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, x->msrs.guest.count);
-		vmwrite(VMCS_EXIT_MSR_STORE_COUNT, x->msrs.guest.count);
+		vmwrite(VMCS_EXIT_MSR_STORE_COUNT, store);
+		x->autoload_per_exit = x->msrs.guest.count + store + x->msrs.host.count;
 	}
 	if (vmx_msr_list_take_dirty(&x->msrs.host))
 		vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, x->msrs.host.count);
@@ -75,7 +85,6 @@ static const char *forbidden_name(uint32_t reason)
 	case VMX_EXIT_INVVPID:
 	case VMX_EXIT_VMFUNC:
 	case VMX_EXIT_GETSEC:
-	case VMX_EXIT_INVD:
 		return vmx_exit_reason_name(reason);
 	default:
 		return NULL;
@@ -88,7 +97,7 @@ static void dump_entry_state(struct vcpu *v)
 	hv_printf("hv: guest %s: VM entry failed: cr0 0x%llx cr4 0x%llx efer 0x%llx rflags 0x%llx "
 		  "rip 0x%llx\n",
 		  v->cfg->name, (unsigned long long)vmread(VMCS_GUEST_CR0),
-		  (unsigned long long)vmread(VMCS_GUEST_CR4), (unsigned long long)vmread(VMCS_GUEST_EFER),
+		  (unsigned long long)vmread(VMCS_GUEST_CR4), (unsigned long long)vmx_guest_efer(v->arch),
 		  (unsigned long long)vmread(VMCS_GUEST_RFLAGS), (unsigned long long)vmread(VMCS_GUEST_RIP));
 	hv_printf("hv: guest %s: cs ar 0x%llx ss ar 0x%llx tr ar 0x%llx, entry controls 0x%llx, "
 		  "interruptibility 0x%llx\n",
@@ -158,6 +167,15 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 	case VMX_EXIT_XSETBV: /* unconditional in VMX non-root operation (25.1.2) */
 		e->kind = EXIT_XSETBV;
 		return;
+	case VMX_EXIT_WBINVD: /* "WBINVD exiting"; also WBNOINVD (25.1.3) */
+		e->kind = EXIT_WBINVD;
+		return;
+	case VMX_EXIT_INVD: /* unconditional (25.1.2) */
+		e->kind = EXIT_INVD;
+		return;
+	case VMX_EXIT_RDPMC: /* "RDPMC exiting" */
+		e->kind = EXIT_RDPMC;
+		return;
 	case VMX_EXIT_TRIPLE_FAULT:
 		e->kind = EXIT_SHUTDOWN;
 		return;
@@ -176,14 +194,25 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 		e->name = "EPT misconfiguration (guest-physical address in qualification)";
 		e->bad.qualification = vmread(VMCS_GUEST_PHYSICAL_ADDRESS);
 		return;
+	case VMX_EXIT_EXTERNAL_INTERRUPT:
+		/* A physical interrupt while the guest ran ("external-interrupt exiting", 24.6.1).
+		 * "Acknowledge interrupt on exit" (24.7.1) made the CPU accept it: its vector is in
+		 * the exit interruption information (27.2.2) and its ISR bit is set, so the host
+		 * ends it (EOI, SDM vol. 3A 11.8.5; none for the spurious vector, 11.9). It is the
+		 * host's: never injected. */
+		e->kind = EXIT_HOST_IRQ;
+		e->exc.vector = (uint8_t)INTR_INFO_VECTOR(vmread(VMCS_EXIT_INTR_INFO));
+		lapic_end_host_interrupt();
+		return;
 	case VMX_EXIT_EXCEPTION_NMI: {
 		uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
 		if ((info & INTR_INFO_VALID) && INTR_INFO_TYPE(info) == INTR_TYPE_NMI) {
 			/* A host NMI (pin-based "NMI exiting"; exit interruption information, 27.2.2).
-			 * INT 2 runs the host's NMI handler as delivery through the IDT would, and its
+			 * The host's NMI handler runs as delivery through the IDT would, on this
+			 * stack rather than the NMI gate's IST stack (exception_stubs.asm), and its
 			 * IRET ends the NMI blocking the exit may have left (vol. 3A 6.7.1), as KVM
-			 * and bhyve do. If no blocking was left, INT 2 and IRET change nothing. */
-			__asm__ __volatile__("int $2" ::: "memory");
+			 * and bhyve do. If no blocking was left, that IRET changes nothing. */
+			nmi_handler_here();
 			/* Guests never receive NMIs here (no virtual NMIs, none injected), so their
 			 * blocking by NMI must stay 0: with "NMI exiting" set, a guest IRET does
 			 * not unblock NMIs (25.3), and a 1 saved by this exit (Bochs 2.7 saves one)
@@ -245,12 +274,12 @@ static void inject_event(uint32_t vector, uint32_t type, bool deliver_error, uin
 	vmwrite(VMCS_ENTRY_INTR_INFO, info);
 }
 
-static void inject_exception(unsigned vector, bool error_code)
+static void inject_exception(unsigned vector)
 {
-	/* A hardware exception needs no instruction length; the error code is 0.
-	 * 26.2.1.3: in real mode (unrestricted guest, CR0.PE = 0) none is delivered. */
-	inject_event(vector, INTR_TYPE_HW_EXCEPTION,
-		     error_code && (vmread(VMCS_GUEST_CR0) & CR0_PE), 0);
+	/* A hardware exception needs no instruction length; the error code, if the exception
+	 * has one in the guest's mode (none in real mode, 26.2.1.3), is 0. */
+	inject_event(vector, INTR_TYPE_HW_EXCEPTION, exc_has_error_code(vector, vmread(VMCS_GUEST_CR0)),
+		     0);
 }
 
 /* ACT_REFLECT: the intercepted #DB or #AC, delivered to the guest as the CPU would have.
@@ -283,7 +312,7 @@ static enum exit_action handle_cr(struct vcpu *v, uint32_t insn_len)
 	if (rc < 0)
 		return ACT_STOP;
 	if (rc > 0) {
-		inject_exception(13, true);
+		inject_exception(13);
 		return ACT_RESUME;
 	}
 	vmx_advance_rip(v->arch, insn_len);
@@ -296,6 +325,8 @@ static enum exit_action handle_cr(struct vcpu *v, uint32_t insn_len)
 static int prepare_entry(struct vcpu *v, struct vmx_vcpu *x)
 {
 	char err[160];
+	if (v->end.kind != GUEST_RUNNING)
+		return -1; /* a handler stopped it */
 	vmx_msr_lists_sync(x);
 	if (x->cpu->insn_failed && vmx_check_insn_failure(err, sizeof(err))) {
 		vcpu_stop(v, "%s", err);
@@ -314,6 +345,11 @@ int vmx_exit_slow(struct vcpu *v)
 	struct vmx_vcpu *x = v->arch;
 	uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON);
 	enum exit_action act;
+	/* Before any handler changes EFER or PAT; not after a failed entry (the guest never ran,
+	 * and the failure's own diagnostics come first). */
+	if (__builtin_expect(x->cpu->check_lists, 0) && !(reason & EXIT_REASON_ENTRY_FAILURE) &&
+	    vmx_efer_pat_check(v))
+		return 1;
 	if (reason == VMX_EXIT_CR_ACCESS) {
 		ACCT_EXIT(v, EXIT_UNKNOWN); /* charged to no exit kind the core knows */
 		act = handle_cr(v, (uint32_t)vmread(VMCS_EXIT_INSN_LEN));
@@ -327,13 +363,13 @@ int vmx_exit_slow(struct vcpu *v)
 	}
 	switch (act) {
 	case ACT_INJECT_GP:
-		inject_exception(13, true);
+		inject_exception(13);
 		break;
 	case ACT_INJECT_UD:
-		inject_exception(6, false);
+		inject_exception(6);
 		break;
 	case ACT_INJECT_NM:
-		inject_exception(7, false);
+		inject_exception(7);
 		break;
 	case ACT_REFLECT:
 		reflect_exception();
@@ -366,5 +402,6 @@ const struct virt_backend vmx_backend = {
 	.msr_field_read = vmx_msr_field_read,
 	.msr_field_write = vmx_msr_field_write,
 	.set_intercept = vmx_set_intercept,
+	.cpuid_caps = vmx_vcpu_cpuid_caps,
 	.debug_break_entry = vmx_debug_break_entry,
 };

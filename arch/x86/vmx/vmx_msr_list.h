@@ -5,11 +5,12 @@
  * and a list only flags when its count changed (count_dirty) so the backend
  * VMWRITEs counts only then (vmx_msr_lists_sync).
  *
- * Only for MSRs that have no dedicated VMCS field (EFER, PAT, SYSENTER and
- * DEBUGCTL have one and are refused here) and must switch atomically with the
- * world switch. The seeds in ../shared/seeds/ explain why the lists are not a
- * fast path: each entry costs about a WRMSR, 1-2 orders of magnitude more than
- * a dedicated field. Nothing uses them by default.
+ * Only for MSRs that have no dedicated VMCS field (SYSENTER and DEBUGCTL have
+ * one and are refused here; so are EFER and PAT, except through
+ * vmx_msr_switch_if_differs on CPUs that lack their load controls) and must
+ * switch atomically with the world switch. The seeds in ../shared/seeds/ explain
+ * why the lists are not a fast path: each entry costs about a WRMSR, 1-2 orders
+ * of magnitude more than a dedicated field. Nothing uses them by default.
  */
 #ifndef ARCH_X86_VMX_MSR_LIST_H
 #define ARCH_X86_VMX_MSR_LIST_H
@@ -50,13 +51,33 @@ bool vmx_msr_list_allowed(uint32_t index);
  * at it: what the guest had at exit is what it gets back at entry, with no
  * copying), and its host value in `host`, the VM-exit MSR-load area. The two
  * lists always hold the same MSRs in the same order.
+ *
+ * The last `load_only` entries are not stored at exit: MSRs whose every guest
+ * read and write exits (EFER and PAT on CPUs without their load controls,
+ * vmx_efer_pat.c), so the guest value in the list is always the current one and
+ * storing it again would cost an MSR access per exit for nothing. The VM-exit
+ * MSR-store count covers only the entries before them (vmx_msr_store_count).
  */
 struct vmx_msr_autoload {
 	struct vmx_msr_list guest; /* VM-entry MSR-load + VM-exit MSR-store */
 	struct vmx_msr_list host;  /* VM-exit MSR-load */
+	uint32_t load_only;        /* entries at the end of both lists that are not stored */
 };
 
+/* A guest-owned MSR (the guest may change it without an exit): loaded at entry, stored
+ * and the host value loaded at exit. 0, or -1 when full or refused. */
 int vmx_msr_switch_set(struct vmx_msr_autoload *a, uint32_t index, uint64_t guest, uint64_t host);
+/* An intercepted MSR: loaded at entry, the host value loaded at exit, never stored. Adding
+ * it as the other kind than it is already is refused (-1). */
+int vmx_msr_switch_set_intercepted(struct vmx_msr_autoload *a, uint32_t index, uint64_t guest,
+				   uint64_t host);
 int vmx_msr_switch_remove(struct vmx_msr_autoload *a, uint32_t index);
+/* An intercepted MSR in the lists only while the guest's value differs from the host's in
+ * a bit outside `ignore` (bits the world switch sets by itself or that only one side
+ * uses): 1 switched, 0 not switched (removed if it was), -1 full or refused. */
+int vmx_msr_switch_if_differs(struct vmx_msr_autoload *a, uint32_t index, uint64_t guest,
+			      uint64_t host, uint64_t ignore);
+/* The VM-exit MSR-store count: the guest list without its load-only tail. */
+uint32_t vmx_msr_store_count(const struct vmx_msr_autoload *a);
 
 #endif

@@ -10,8 +10,9 @@
  * uses FS/GS, SYSCALL or SWAPGS, so the guest's KERNEL_GS_BASE, STAR, LSTAR,
  * CSTAR, SFMASK and TSC_AUX simply stay live in the CPU across VM exits (VM
  * exits do not touch them, 27.5), exactly as on SVM (svm_exit.c). EFER and
- * PAT switch through their dedicated VMCS fields, SYSENTER and FS/GS bases
- * through the guest/host-state areas (26.3.2.1, 27.5.1).
+ * PAT switch through their dedicated VMCS fields or, on CPUs without those,
+ * the MSR autoload lists (vmx_efer_pat.c); SYSENTER and FS/GS bases through
+ * the guest/host-state areas (26.3.2.1, 27.5.1).
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/efer.h"
@@ -71,8 +72,7 @@ static void init_guest_state(struct vcpu *v, struct vmx_vcpu *x)
 	vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
 	vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
 	vmwrite(VMCS_GUEST_DEBUGCTL, 0);
-	vmwrite(VMCS_GUEST_PAT, PAT_POWER_ON);
-	vmwrite(VMCS_GUEST_EFER, 0);
+	/* EFER = 0 and the power-on PAT: vmx_efer_pat_init. */
 	/* 24.4.2: active, nothing blocked, no pending debug exceptions, no shadow VMCS (link ~0,
 	 * 26.3.1.5). */
 	vmwrite(VMCS_GUEST_ACTIVITY_STATE, 0);
@@ -100,6 +100,8 @@ static void init_host_state(struct percpu *pc)
 	vmwrite(VMCS_HOST_TR_SEL, SEL_TSS);
 	vmwrite(VMCS_HOST_FS_BASE, rdmsr(MSR_FS_BASE));
 	vmwrite(VMCS_HOST_GS_BASE, rdmsr(MSR_GS_BASE));
+	/* This CPU's own TSS: its IST entries name this CPU's #DF, NMI and #MC stacks, and a
+	 * VM exit loads TR from here (limit 67H, busy, 27.5.2), so they serve the exit path. */
 	vmwrite(VMCS_HOST_TR_BASE, (uint64_t)(uintptr_t)&((struct cpu_tables *)pc->arch)->tss);
 	/* VM exit sets the GDTR and IDTR limits to 0xFFFF (27.5.2): harmless, the host loads
 	 * no selector beyond its five GDT slots and takes no vector beyond its 256 gates. */
@@ -108,8 +110,7 @@ static void init_host_state(struct percpu *pc)
 	vmwrite(VMCS_HOST_SYSENTER_CS, rdmsr(MSR_SYSENTER_CS));
 	vmwrite(VMCS_HOST_SYSENTER_ESP, rdmsr(MSR_SYSENTER_ESP));
 	vmwrite(VMCS_HOST_SYSENTER_EIP, rdmsr(MSR_SYSENTER_EIP));
-	vmwrite(VMCS_HOST_EFER, rdmsr(MSR_EFER));
-	vmwrite(VMCS_HOST_PAT, rdmsr(MSR_PAT));
+	/* HOST_EFER/HOST_PAT (or the VM-exit MSR-load list): vmx_efer_pat_init. */
 	vmwrite(VMCS_HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_stub);
 	/* HOST_RSP: the run loop's frame, written once before VMLAUNCH (vmx_run.asm). */
 }
@@ -139,6 +140,10 @@ static void init_controls(struct vcpu *v, struct vmx_vcpu *x)
 	vmwrite(VMCS_IO_BITMAP_A, x->io_bitmap_a_pa);
 	vmwrite(VMCS_IO_BITMAP_B, x->io_bitmap_b_pa);
 	vmwrite(VMCS_MSR_BITMAP, x->msr_bitmap_pa);
+	/* The guest's MOV CR8 reads and writes VTPR in its zeroed virtual-APIC page, never
+	 * the physical TPR; threshold 0: no "TPR below threshold" exits (26.2.1.1, 29.1.2). */
+	vmwrite(VMCS_VIRTUAL_APIC_ADDR, x->virtual_apic_pa);
+	vmwrite(VMCS_TPR_THRESHOLD, 0);
 	vmwrite(VMCS_TSC_OFFSET, v->tsc_offset);
 	vmwrite(VMCS_EPT_POINTER, x->eptp);
 	vmwrite(VMCS_VPID, VPID_GUEST);
@@ -159,9 +164,10 @@ static int alloc_vcpu(struct vcpu *v, struct vmx_vcpu **out)
 	uint64_t vmcs = page_alloc(&hv_pool, 1, PAGE_SIZE);
 	uint64_t msr_bitmap = page_alloc(&hv_pool, 1, PAGE_SIZE);
 	uint64_t io = page_alloc(&hv_pool, 2, PAGE_SIZE);
+	uint64_t vapic = page_alloc(&hv_pool, 1, PAGE_SIZE);
 	uint64_t lists = page_alloc(&hv_pool, 2 * MSR_LIST_PAGES, PAGE_SIZE);
 	uint64_t ept = pt_new_root(&hv_pool);
-	if (!x || !vmcs || !msr_bitmap || !io || !lists || !ept ||
+	if (!x || !vmcs || !msr_bitmap || !io || !vapic || !lists || !ept ||
 	    pt_map(&hv_pool, ept, 0, v->mem_hpa, v->mem.size, &pt_format_ept))
 		return -1;
 	memset(x, 0, sizeof(*x));
@@ -171,6 +177,8 @@ static int alloc_vcpu(struct vcpu *v, struct vmx_vcpu **out)
 	x->msr_bitmap_pa = msr_bitmap;
 	x->io_bitmap_a_pa = io;
 	x->io_bitmap_b_pa = io + PAGE_SIZE;
+	memset((void *)(uintptr_t)vapic, 0, PAGE_SIZE);
+	x->virtual_apic_pa = vapic;
 	x->cpu = this_cpu()->virt;
 	uint32_t cap = MIN(x->cpu->ctl.msr_list_max, MSR_LIST_PAGES * PAGE_SIZE / 16);
 	vmx_msr_list_init(&x->msrs.guest, (struct vmx_msr_entry *)(uintptr_t)lists, cap);
@@ -203,6 +211,10 @@ int vmx_vcpu_create(struct vcpu *v, char *err, size_t errlen)
 	init_controls(v, x);
 	init_host_state(pc);
 	init_guest_state(v, x);
+	if (vmx_efer_pat_init(x, 0, PAT_POWER_ON)) {
+		hv_snprintf(err, errlen, "VMX: no room in the MSR autoload lists for EFER and PAT");
+		return -1;
+	}
 	if (vmx_check_insn_failure(err, errlen))
 		return -1;
 	/* No stale guest-physical or linear translations for this EPTP/VPID (28.3.3.3, 30.3). */
@@ -224,7 +236,7 @@ void vmx_read_mode(struct vcpu *v, struct guest_mode *m)
 	m->cr0 = vmx_guest_cr0(x);
 	m->cr3 = vmread(VMCS_GUEST_CR3);
 	m->cr4 = vmx_guest_cr4(x);
-	m->efer = vmread(VMCS_GUEST_EFER);
+	m->efer = vmx_guest_efer(x);
 	m->rflags = vmread(VMCS_GUEST_RFLAGS);
 	m->rip = vmread(VMCS_GUEST_RIP);
 	m->cs_base = vmread(VMCS_GUEST_CS_BASE);
@@ -232,6 +244,12 @@ void vmx_read_mode(struct vcpu *v, struct guest_mode *m)
 	m->cpl = (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
 	uint64_t cs_ar = vmread(VMCS_GUEST_CS_AR);
 	m->cs_bits = (m->efer & EFER_LMA) && (cs_ar & AR_L) ? 64 : (cs_ar & AR_DB) ? 32 : 16;
+}
+
+void vmx_vcpu_cpuid_caps(struct vcpu *v, struct cpuid_backend_caps *caps)
+{
+	const struct vmx_cpu *c = ((struct vmx_vcpu *)v->arch)->cpu;
+	vmx_cpuid_caps(&c->ctl, c->cr4_fixed1, caps);
 }
 
 void vmx_set_intercept(struct vcpu *v, enum intercept_kind what, bool on)
@@ -250,13 +268,13 @@ void vmx_set_intercept(struct vcpu *v, enum intercept_kind what, bool on)
 
 int vmx_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
-	(void)v;
+	const struct vmx_vcpu *x = v->arch;
 	switch (msr) {
 	case MSR_EFER:
-		*val = vmread(VMCS_GUEST_EFER);
+		*val = vmx_guest_efer(x);
 		return 0;
 	case MSR_PAT:
-		*val = vmread(VMCS_GUEST_PAT);
+		*val = vmx_guest_pat(x);
 		return 0;
 	default:
 		return -1;
@@ -270,16 +288,18 @@ int vmx_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_EFER: {
 		/* LMA keeps its value, so the "IA-32e mode guest" control stays consistent. */
 		uint64_t efer;
-		if (efer_guest_write(val, vmread(VMCS_GUEST_EFER), vmx_guest_cr0(x) & CR0_PG,
-				     cpuid(0x80000001u, 0).edx, &efer))
+		if (efer_guest_write(val, vmx_guest_efer(x), vmx_guest_cr0(x) & CR0_PG,
+				     cpuid_lookup(&v->cpuid, 0x80000001u, 0).edx, &efer))
 			return -1;
-		vmwrite(VMCS_GUEST_EFER, efer);
+		if (vmx_set_guest_efer(x, efer))
+			vcpu_stop(v, "VMX: no room in the MSR autoload lists for EFER");
 		return 0;
 	}
 	case MSR_PAT:
 		if (!pat_valid(val))
 			return -1;
-		vmwrite(VMCS_GUEST_PAT, val);
+		if (vmx_set_guest_pat(x, val))
+			vcpu_stop(v, "VMX: no room in the MSR autoload lists for PAT");
 		return 0;
 	case MSR_TSC:
 		/* 25.3: with "use TSC offsetting" the guest reads TSC + offset. */

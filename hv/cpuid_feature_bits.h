@@ -1,0 +1,60 @@
+/* Architectural bit names the CPUID feature table states its needs in (cpuid_feature_table.c). */
+#ifndef HV_CPUID_FEATURE_BITS_H
+#define HV_CPUID_FEATURE_BITS_H
+
+#include "hv/types.h"
+
+/* CR4 bits (SDM vol. 3A 2.5). */
+#define C4_VME BIT(0)
+#define C4_PVI BIT(1)
+#define C4_TSD BIT(2)
+#define C4_DE BIT(3)
+#define C4_PSE BIT(4)
+#define C4_PAE BIT(5)
+#define C4_MCE BIT(6)
+#define C4_PGE BIT(7)
+#define C4_OSFXSR BIT(9)
+#define C4_OSXMMEXCPT BIT(10)
+#define C4_UMIP BIT(11)
+#define C4_LA57 BIT(12)
+#define C4_VMXE BIT(13)
+#define C4_SMXE BIT(14)
+#define C4_FSGSBASE BIT(16)
+#define C4_PCIDE BIT(17)
+#define C4_OSXSAVE BIT(18)
+#define C4_KL BIT(19)
+#define C4_SMEP BIT(20)
+#define C4_SMAP BIT(21)
+#define C4_PKE BIT(22)
+#define C4_CET BIT(23)
+#define C4_PKS BIT(24)
+#define C4_UINTR BIT(25)
+#define C4_LASS BIT(27)
+#define C4_LAM_SUP BIT(28)
+#define C4_FRED BIT(32)
+/* EFER bits (SDM vol. 4 IA32_EFER; APM vol. 2 3.1.7). */
+#define EF_SCE BIT(0)
+#define EF_LME BIT(8)
+#define EF_NXE BIT(11)
+#define EF_LMSLE BIT(13)
+#define EF_FFXSR BIT(14)
+#define EF_TCE BIT(15)
+#define EF_MCOMMIT BIT(17)
+#define EF_UAIE BIT(20)
+#define EF_AIBRSE BIT(21)
+/* XCR0 / IA32_XSS components (SDM vol. 1 13.1). */
+#define XC_SSE BIT(1)
+#define XC_AVX (BIT(1) | BIT(2))
+#define XC_MPX (BIT(3) | BIT(4))
+#define XC_AVX512 (XC_AVX | BIT(5) | BIT(6) | BIT(7))
+#define XC_PKRU BIT(9)
+#define XC_AMX (BIT(17) | BIT(18))
+#define XC_APX BIT(19)
+#define XS_PT BIT(8)
+#define XS_PASID BIT(10)
+#define XS_CET (BIT(11) | BIT(12))
+#define XS_UINTR BIT(14)
+#define XS_LBR BIT(15)
+#define XS_HWP BIT(16)
+
+#endif
