@@ -37,12 +37,13 @@ HV_OBJ := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.o)
 # against the fake arch layer in tests/host/.
 HOST_ARCH := arch/x86/page_table.c arch/x86/page_table_la57.c arch/x86/cpu_stacks.c arch/x86/svm/svm_msrpm.c drivers/acpi_madt.c \
 	arch/x86/vmx/vmx_msr_bitmap.c arch/x86/vmx/vmx_msr_list.c arch/x86/vmx/vmx_controls.c arch/x86/efer.c \
-	arch/x86/svm/svm_intercepts.c
+	arch/x86/vmx/vmx_event_rules.c \
+	arch/x86/svm/svm_intercepts.c arch/x86/guest_ram_map.c
 HOST_CORE := $(filter-out hv/lib_string.c hv/builtin_guests.c,$(wildcard hv/*.c)) $(HOST_ARCH)
 HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_BIN := $(BUILD)/host/unit
 
-GUESTS := selftest misbehave bench xstate cpufeat
+GUESTS := selftest misbehave bench xstate cpufeat apic
 GUEST_ELF := $(GUESTS:%=$(BUILD)/guest/%.elf)
 
 .PHONY: all run test unit emu-test bench clean deps msr-doc cpuid-doc

@@ -53,6 +53,11 @@ void platform_delay_us(uint64_t us)
 	udelay(us);
 }
 
+uint64_t platform_tsc_khz(void)
+{
+	return tsc_per_us * 1000;
+}
+
 bool platform_leave_irq_pending(uint8_t vector)
 {
 	return lapic_leave_pending(vector);
@@ -111,6 +116,7 @@ static NORETURN void bsp_main(struct percpu *pc)
 {
 	on_own_stacks = true;
 	cpu_common_init(pc);
+	lapic_timer_init(); /* every LVT is masked now; the APs are not started yet */
 	pc->online = 1;
 	uint32_t up = smp_start_aps(plan->trampoline, plan->host_cr3, (void (*)(struct percpu *))ap_main,
 				    debug_late_ap);

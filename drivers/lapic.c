@@ -62,6 +62,16 @@ static void wr(uint32_t reg, uint32_t v)
 		mmio[reg / 4] = v;
 }
 
+uint32_t lapic_read(uint32_t reg)
+{
+	return rd(reg);
+}
+
+void lapic_write(uint32_t reg, uint32_t v)
+{
+	wr(reg, v);
+}
+
 uint32_t lapic_id(void)
 {
 	return x2apic ? rd(REG_ID) : rd(REG_ID) >> 24;

@@ -6,6 +6,14 @@
 
 void lapic_init(void);
 uint32_t lapic_id(void);
+/* A register by its xAPIC offset (0x20 ID, 0x320 LVT timer, ...), through MMIO or the x2APIC
+ * MSR (0x800 + offset / 16). */
+uint32_t lapic_read(uint32_t reg);
+void lapic_write(uint32_t reg, uint32_t v);
+/* The host timer (drivers/lapic_timer.c): once at takeover on the boot CPU, with every LVT
+ * masked; measures the timer's input clock against the TSC where TSC-deadline mode is
+ * missing. Then platform_timer_arm (hv/platform.h) on any CPU. */
+void lapic_timer_init(void);
 /* Send INIT, SIPI(vector) to apic_id; waits for the ICR to be accepted. */
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t vector);

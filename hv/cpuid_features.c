@@ -184,6 +184,20 @@ size_t cpuid_policy_markdown(char *buf, size_t size)
 		}
 		emit(&o, " | %s |\n", r->why);
 	}
+	emit(&o, "\n## Leaves the hypervisor writes (hv/cpuid_policy.c)\n\n"
+		 "| leaf | value |\n| --- | --- |\n"
+		 "| 0x15 (Intel) | EAX = 1, EBX = 1, ECX = TSC Hz: the \"crystal\" is the TSC, which "
+		 "is also the APIC timer's input clock, so TSC Hz = ECX * EBX / EAX exactly (the "
+		 "calibration gives whole MHz); ECX = 0 (not enumerated) for a TSC of 2^32 Hz or "
+		 "more. The basic range grows to 0x16 where the host's is shorter |\n"
+		 "| 0x16 (Intel) | EAX = base MHz, EBX = maximum MHz (both the TSC rate), ECX = bus "
+		 "(reference) MHz = the APIC timer's input clock |\n"
+		 "| 0x40000000 | EAX = 0x40000010 (highest hypervisor leaf); EBX, ECX, EDX = "
+		 "\"HvTypeOneX86\" |\n"
+		 "| 0x40000001 | EBX = physical CPU, ECX = memory in MiB |\n"
+		 "| 0x40000002-0x4000000F | 0 |\n"
+		 "| 0x40000010 | EAX = TSC kHz, EBX = APIC timer (bus) kHz, as VMware and KVM report "
+		 "them |\n");
 	if (size)
 		buf[o.len < size ? o.len : size - 1] = 0;
 	return o.len;

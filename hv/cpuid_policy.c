@@ -195,6 +195,38 @@ static void apply_xsave(struct cpuid_table *t, uint64_t xcr0, uint64_t xss)
 	}
 }
 
+static bool is_intel(struct cpuid_value l0)
+{
+	return l0.ebx == 0x756e6547u && l0.edx == 0x49656e69u && l0.ecx == 0x6c65746eu; /* GenuineIntel */
+}
+
+/*
+ * The frequency leaves (docs/interrupts.md: the guest learns its clocks from CPUID and
+ * never calibrates against a PIT). Leaf 0x15 (Intel SDM vol. 2A CPUID): TSC Hz = ECX * EBX /
+ * EAX with ECX the crystal clock. The APIC timer's input here is the TSC itself, and Linux
+ * takes the crystal for the APIC timer's clock, so the "crystal" is the TSC: EAX = EBX = 1,
+ * ECX = TSC Hz, exact (the calibration gives whole MHz). A TSC at or above 2^32 Hz does not
+ * fit ECX: ECX then reads 0 ("not enumerated") and the guest uses 0x16 or 0x40000010. Leaf
+ * 0x16: base and maximum MHz (the TSC rate), bus (reference) MHz = the APIC timer's clock.
+ * Shown on Intel only (AMD defines neither); the basic range grows to 0x16 for them.
+ */
+static void add_frequency_leaves(struct cpuid_table *t, const struct cpuid_guest_info *g)
+{
+	if (!g->tsc_khz)
+		return;
+	uint64_t bus_khz = g->bus_khz ? g->bus_khz : g->tsc_khz;
+	t->hv_freq = (struct cpuid_value){ (uint32_t)g->tsc_khz, (uint32_t)bus_khz, 0, 0 };
+	if (!is_intel(t->basic[0]))
+		return;
+	if (t->max_basic < 0x16)
+		t->max_basic = 0x16;
+	uint64_t hz = g->tsc_khz * 1000;
+	t->basic[0x15] = (struct cpuid_value){ 1, 1, hz >> 32 ? 0 : (uint32_t)hz, 0 };
+	uint32_t mhz = (uint32_t)MIN(g->tsc_khz / 1000, 0xffffull);
+	uint32_t bus_mhz = (uint32_t)MIN(bus_khz / 1000, 0xffffull);
+	t->basic[0x16] = (struct cpuid_value){ mhz, mhz, bus_mhz, 0 };
+}
+
 void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct cpuid_guest_info *g)
 {
 	memset(t, 0, sizeof(*t));
@@ -261,11 +293,15 @@ void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct
 	apply_xsave(t, xcr0, xss);
 	apply_leaf_rules(t);
 	t->nx_offered = t->max_ext >= 0x80000001u && (t->ext[1].edx & BIT(20));
+	t->apic_offered = ((t->basic[1].edx & BIT(9)) ? 1 : 0) |
+			  ((t->max_ext >= 0x80000001u && (t->ext[1].edx & BIT(9))) ? 2 : 0);
 	if (t->max_basic >= 7)
 		t->basic[7] = cpuid_lookup(t, 7, 0);
+	add_frequency_leaves(t, g);
+	t->basic[0].eax = t->max_basic;
 
 	static const char sig[12] = CPUID_HV_SIGNATURE;
-	t->hv[0].eax = CPUID_HV_BASE + 1;
+	t->hv[0].eax = CPUID_HV_FREQ_LEAF;
 	memcpy(&t->hv[0].ebx, sig, 4);
 	memcpy(&t->hv[0].ecx, sig + 4, 4);
 	memcpy(&t->hv[0].edx, sig + 8, 4);
@@ -277,6 +313,19 @@ void cpuid_apply_misc_enable(struct cpuid_table *t, bool limit_maxval, bool xd_d
 	t->basic[0].eax = limit_maxval ? MIN(t->max_basic, 2u) : t->max_basic;
 	if (t->nx_offered)
 		t->ext[1].edx = xd_disable ? t->ext[1].edx & ~BIT(20) : t->ext[1].edx | BIT(20);
+}
+
+void cpuid_apply_apic_enable(struct cpuid_table *t, bool enabled)
+{
+	if (enabled) {
+		t->basic[1].edx |= t->apic_offered & 1 ? BIT(9) : 0;
+		if (t->max_ext >= 0x80000001u)
+			t->ext[1].edx |= t->apic_offered & 2 ? BIT(9) : 0;
+	} else {
+		t->basic[1].edx &= ~(uint32_t)BIT(9);
+		if (t->max_ext >= 0x80000001u)
+			t->ext[1].edx &= ~(uint32_t)BIT(9);
+	}
 }
 
 struct cpuid_value cpuid_lookup(const struct cpuid_table *t, uint32_t leaf, uint32_t subleaf)
@@ -294,6 +343,8 @@ struct cpuid_value cpuid_lookup(const struct cpuid_table *t, uint32_t leaf, uint
 	}
 	if (leaf - CPUID_HV_BASE < 2)
 		return t->hv[leaf - CPUID_HV_BASE];
+	if (leaf == CPUID_HV_FREQ_LEAF)
+		return t->hv_freq;
 	if (leaf >= 0x80000000u && t->max_ext && leaf <= t->max_ext)
 		return t->ext[leaf - 0x80000000u];
 	return (struct cpuid_value){ 0, 0, 0, 0 };

@@ -14,6 +14,7 @@
 #define CPUID_INDEXED_MAX 96      /* (leaf, subleaf) entries for subleaf-indexed leaves */
 #define CPUID_HV_BASE 0x40000000u
 #define CPUID_HV_SIGNATURE "HvTypeOneX86" /* 12 bytes in EBX, ECX, EDX */
+#define CPUID_HV_FREQ_LEAF 0x40000010u /* TSC kHz in EAX, APIC bus kHz in EBX (as VMware, KVM) */
 
 struct cpuid_value {
 	uint32_t eax, ebx, ecx, edx;
@@ -31,8 +32,10 @@ struct cpuid_table {
 	struct cpuid_value basic[CPUID_BASIC_MAX];
 	struct cpuid_value ext[CPUID_EXT_MAX];
 	struct cpuid_value hv[2];
+	struct cpuid_value hv_freq; /* 0x40000010: TSC and APIC timer frequencies */
 	struct cpuid_indexed indexed[CPUID_INDEXED_MAX];
 	bool nx_offered; /* 0x80000001 EDX[20] shown: IA32_MISC_ENABLE's XD Bit Disable exists */
+	uint8_t apic_offered; /* APIC flag shown in 1.EDX (bit 0), 0x80000001 EDX (bit 1) */
 };
 
 /* Where host values come from: CPUID itself on hv.efi, a synthetic table in tests. */
@@ -45,6 +48,9 @@ struct cpuid_guest_info {
 	uint64_t xss_allowed;  /* the IA32_XSS bits the guest may set (none today: XSS is denied) */
 	struct cpuid_backend_caps caps; /* what the backend set up on this CPU */
 	const struct cpuid_feature_set *features; /* NULL: the built-in table (tests pass others) */
+	/* The guest's TSC and APIC timer input frequencies (0: unknown, the frequency leaves
+	 * then read 0): leaves 0x15/0x16 on Intel and 0x40000010. */
+	uint64_t tsc_khz, bus_khz;
 };
 
 void cpuid_table_build(struct cpuid_table *t, cpuid_source_fn host, const struct cpuid_guest_info *g);
@@ -86,6 +92,9 @@ void cpuid_xsave_dynamic(const struct cpuid_table *t, uint64_t xcr0, uint64_t xs
 /* IA32_MISC_ENABLE's effects on the view (SDM vol. 4 table 2-2): Limit CPUID Maxval (bit 22)
  * makes leaf 0 report 2, XD Bit Disable (bit 34) clears 0x80000001 EDX[20]. */
 void cpuid_apply_misc_enable(struct cpuid_table *t, bool limit_maxval, bool xd_disable);
+/* IA32_APIC_BASE.EN's effect on the view (SDM vol. 3A 11.4.3): 1.EDX[9] and, where shown,
+ * 0x80000001 EDX[9] read 0 while the APIC is globally disabled. */
+void cpuid_apply_apic_enable(struct cpuid_table *t, bool enabled);
 /* The guest-visible slot of a register, or NULL when the table does not hold that leaf. */
 uint32_t *cpuid_table_reg(struct cpuid_table *t, uint32_t leaf, uint32_t subleaf, unsigned reg);
 /* The XSAVE area size (standard format) that the XCR0 components in mask need, from the

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include "arch/x86/cpu.h"
+#include "hv/apic_mmio.h"
 #include "hv/cache_pmu_insn.h"
 #include "hv/fmt.h"
 #include "hv/guest_fetch.h"
@@ -12,7 +13,9 @@
 #include "hv/hypercall_abi.h"
 #include "hv/lib.h"
 #include "hv/msr_policy.h"
+#include "hv/vintr.h"
 #include "hv/vio.h"
+#include "hv/vlapic_log.h"
 #include "hv/xcr0_policy.h"
 
 
@@ -88,7 +91,8 @@ static enum exit_action handle_msr(struct vcpu *v, const struct vm_exit *e, bool
 
 _Static_assert(HC_KIND_CPUID == EXIT_CPUID && HC_KIND_HYPERCALL == EXIT_HYPERCALL &&
 		       HC_KIND_IO == EXIT_IO && HC_KIND_MSR_READ == EXIT_MSR_READ &&
-		       HC_KIND_MSR_WRITE == EXIT_MSR_WRITE && HC_KIND_HLT == EXIT_HLT,
+		       HC_KIND_MSR_WRITE == EXIT_MSR_WRITE && HC_KIND_HLT == EXIT_HLT &&
+		       HC_KIND_NPF == EXIT_NPF,
 	       "the hypercall ABI numbers exit kinds like enum exit_kind");
 
 #ifdef HV_BENCH
@@ -149,15 +153,23 @@ static enum exit_action handle_xsetbv(struct vcpu *v)
 	return ACT_SKIP;
 }
 
+/* HLT waits for the guest's next interrupt (hv/vintr.c: vcpu_deliver_events waits while
+ * v->halted), or stops the guest when nothing could ever end the halt: IF = 0 with no NMI
+ * to come, or no event source armed. */
 static enum exit_action handle_hlt(struct vcpu *v)
 {
+	if (vcpu_can_wake(v)) {
+		v->halted = true;
+		return ACT_SKIP;
+	}
 	struct guest_mode m;
 	v->be->read_mode(v, &m);
 	if (!(m.rflags & RFLAGS_IF))
 		vcpu_stop(v, "HLT with interrupts disabled at RIP 0x%llx: the guest can never wake up",
 			  (unsigned long long)m.rip);
 	else
-		vcpu_stop(v, "HLT at RIP 0x%llx: no virtual interrupt source exists to wake the guest",
+		vcpu_stop(v, "HLT at RIP 0x%llx with nothing armed to wake the guest (APIC timer off "
+			     "or masked, no interrupt or NMI pending): it can never wake up",
 			  (unsigned long long)m.rip);
 	return ACT_STOP;
 }
@@ -187,14 +199,28 @@ enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e)
 		act = handle_xsetbv(v);
 		break;
 	case EXIT_HLT:
-		return handle_hlt(v);
+		act = handle_hlt(v);
+		if (act == ACT_STOP)
+			return act;
+		break;
+	case EXIT_IRQ_WINDOW:
+	case EXIT_NMI_WINDOW: /* the delivery itself happens in vcpu_deliver_events */
+		return ACT_RESUME;
+	case EXIT_HOST_IRQ:
+		/* Perhaps the host timer, a little early (hv/vintr.c then arms it again). */
+		v->host_timer_expiry = 0;
+		return ACT_RESUME; /* never injected: no guest asked for it */
 	case EXIT_HOST_EVENT:
-	case EXIT_HOST_IRQ: /* never injected: no guest asked for it */
 		return ACT_RESUME;
 	case EXIT_SHUTDOWN:
 		vcpu_stop(v, "triple fault (shutdown)");
 		return ACT_STOP;
 	case EXIT_NPF:
+		if (vlapic_mmio_covers(&v->lapic, e->npf.gpa)) {
+			act = apic_mmio_exit(v, e);
+			vlapic_log_events(v); /* a dropped IPI: one line per guest */
+			break;
+		}
 		vcpu_stop(v, "%s of guest-physical 0x%llx outside its %llu MiB partition",
 			  e->npf.fetch ? "instruction fetch" : e->npf.write ? "write" : "read",
 			  (unsigned long long)e->npf.gpa, (unsigned long long)(v->mem.size >> 20));

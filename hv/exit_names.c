@@ -9,6 +9,7 @@ static const char *const names[EXIT_KIND_COUNT] = {
 	[EXIT_HOST_IRQ] = "host-irq",
 	[EXIT_BAD_STATE] = "bad-state", [EXIT_UNKNOWN] = "unknown",   [EXIT_HIDDEN_INSN] = "hidden-insn",
 	[EXIT_WBINVD] = "wbinvd",     [EXIT_INVD] = "invd",           [EXIT_RDPMC] = "rdpmc",
+	[EXIT_IRQ_WINDOW] = "irq-window", [EXIT_NMI_WINDOW] = "nmi-window",
 };
 
 const char *exit_kind_name(enum exit_kind k)

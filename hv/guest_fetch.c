@@ -83,24 +83,30 @@ int guest_linear_to_phys(const struct guest_mem *mem, const struct guest_mode *m
 	return 0;
 }
 
-int guest_insn_length(const struct guest_mem *mem, const struct guest_mode *m)
+size_t guest_insn_fetch(const struct guest_mem *mem, const struct guest_mode *m, uint8_t code[15])
 {
-	uint8_t code[15];
 	size_t got = 0;
 	uint64_t linear = m->cs_base + m->rip;
 	if (m->cs_bits != 64)
 		linear &= 0xffffffffull;
 	/* Fetch byte-wise across page boundaries; stop at the first unmapped page. */
-	while (got < sizeof(code)) {
+	while (got < INSN_MAX_LEN) {
 		uint64_t gpa;
 		uint64_t la = linear + got;
 		if (guest_linear_to_phys(mem, m, la, &gpa))
 			break;
-		size_t chunk = MIN(sizeof(code) - got, (size_t)(PAGE_SIZE - (la & 0xfff)));
+		size_t chunk = MIN(INSN_MAX_LEN - got, (size_t)(PAGE_SIZE - (la & 0xfff)));
 		if (guest_phys_read(mem, gpa, code + got, chunk))
 			break;
 		got += chunk;
 	}
+	return got;
+}
+
+int guest_insn_length(const struct guest_mem *mem, const struct guest_mode *m)
+{
+	uint8_t code[15];
+	size_t got = guest_insn_fetch(mem, m, code);
 	int len = insn_length(code, got, (enum insn_mode)m->cs_bits);
 	return len > 0 ? len : -1;
 }

@@ -141,6 +141,8 @@ void guest_run_cpu(struct percpu *pc)
 			if (pc->index == debug.pending_irq_cpu)
 				leave_irq_pending(pc);
 			backend->vcpu_run(v);
+			if (v->host_timer_want)
+				platform_timer_arm(0); /* the guest has ended: its timer goes too */
 		}
 	}
 	guest_finished(v);

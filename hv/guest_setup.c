@@ -3,6 +3,7 @@
 #include "hv/host_cpu.h"
 #include "hv/lib.h"
 #include "hv/msr_policy.h"
+#include "hv/platform.h"
 #include "hv/xcr0_policy.h"
 
 #define LOADER_NAME "hv (type-1 hypervisor)"
@@ -19,7 +20,10 @@ void guest_setup(struct vcpu *v, const struct hv_guest_cfg *cfg, uint32_t cpu, u
 	v->mem.size = cfg->memory;
 	v->ports_seen = ports_seen;
 	vuart_init(&v->uart, cfg->name);
+	vpic_init(&v->pic);
 	msr_emulate_reset(v);
+	/* APIC ID 0 (one vCPU); the timer's input clock is the TSC (docs/interrupts.md). */
+	vlapic_init(&v->lapic, 0, platform_tsc_khz(), platform_tsc_khz());
 	v->xcr0_allowed = xcr0_guest_allowed(host_xcr0_supported(), cfg->xcr0_set, cfg->xcr0);
 	xstate_guest_init(v);
 	v->xcr0 = XFEATURE_X87;
@@ -51,6 +55,8 @@ void guest_cpuid_setup(struct vcpu *v, const struct cpuid_backend_caps *caps)
 	/* No IA32_XSS for guests (the MSR policy denies it), so no supervisor state. */
 	struct cpuid_guest_info info = { .cpu = v->cpu, .mem_bytes = v->cfg->memory,
 					 .xcr0_allowed = v->xcr0_allowed, .xss_allowed = 0,
-					 .caps = *caps };
+					 .caps = *caps, .tsc_khz = v->lapic.tsc_khz,
+					 .bus_khz = v->lapic.bus_khz };
 	cpuid_table_build(&v->cpuid, host_cpuid, &info);
+	v->lapic.x2apic_allowed = cpuid_lookup(&v->cpuid, 1, 0).ecx & CPUID_1_ECX_X2APIC;
 }

@@ -22,5 +22,7 @@ void host_wrmsr(uint32_t msr, uint64_t value);
  * memory) with CLFLUSHOPT, or CLFLUSH where the CPU lacks it, then fence: the caches of the
  * other partitions are left alone (docs/cache-and-pmu.md). */
 void host_cache_writeback(const void *base, uint64_t size);
+/* The host's time stamp counter (RDTSC). A guest's TSC is this plus its v->tsc_offset. */
+uint64_t host_rdtsc(void);
 
 #endif

@@ -20,6 +20,7 @@
 #define HC_KIND_MSR_READ 3
 #define HC_KIND_MSR_WRITE 4
 #define HC_KIND_HLT 5
+#define HC_KIND_NPF 8 /* nested page fault / EPT violation: the xAPIC page (hv/apic_mmio.c) */
 
 /* Totals since the guest started, for one exit kind: how many exits, and what the hypervisor
  * executed while handling them. */

@@ -30,6 +30,7 @@ struct insn {
 	bool p66, p67;
 	bool rex_w;       /* REX.W of a REX that immediately precedes the opcode */
 	bool vex_bad;     /* 66/F2/F3/F0/REX seen: VEX/EVEX/XOP would #UD */
+	struct insn_info info; /* what insn_decode() reports besides the length */
 };
 
 /*
@@ -106,6 +107,8 @@ static int decode_modrm(struct insn *in, unsigned flags, unsigned key, int *modr
 	if (m < 0)
 		return m;
 	*modrm = m;
+	in->info.modrm = (uint8_t)m;
+	in->info.has_modrm = true;
 	in->pos++;
 	unsigned mod = (unsigned)m >> 6, rm = (unsigned)m & 7, disp = 0;
 	/* MOV CR/DR: "the mod field is ignored" (SDM MOV-Control Registers). */
@@ -214,11 +217,15 @@ static int decode_0f(struct insn *in)
 	if (op < 0)
 		return op;
 	in->pos++;
+	in->info.map = INSN_MAP_0F;
+	in->info.opcode = (uint8_t)op;
 	if (op == 0x38 || op == 0x3a) {
 		int op3 = byte_at(in, in->pos);
 		if (op3 < 0)
 			return op3;
 		in->pos++;
+		in->info.map = op == 0x38 ? INSN_MAP_0F38 : INSN_MAP_0F3A;
+		in->info.opcode = (uint8_t)op3;
 		int pfx = insn_opset_find(op == 0x38 ? &insn_set_0f38 : &insn_set_0f3a, (uint8_t)op3);
 		if (pfx < 0)
 			return INSN_ERR_INVALID;
@@ -305,6 +312,8 @@ static int decode_vex(struct insn *in, int esc)
 	if (op < 0)
 		return op;
 	in->pos++;
+	in->info.map = INSN_MAP_VEX;
+	in->info.opcode = (uint8_t)op;
 	switch (map) {
 	case 1:
 		/* VZEROUPPER/VZEROALL (VEX 0F 77) is the only one without
@@ -337,63 +346,90 @@ static bool legacy_prefix(struct insn *in, int b)
 		break;
 	case 0xf2: case 0xf3:
 		in->rep = (uint8_t)b;
-		/* fallthrough */
-	case 0xf0:
 		in->vex_bad = true;
 		break;
+	case 0xf0:
+		in->info.lock = in->vex_bad = true;
+		break;
 	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+		in->info.seg = (uint8_t)b;
 		break;
 	default:
 		return false;
 	}
 	in->rex_w = false; /* a REX only counts right before the opcode */
+	in->info.rex = 0;
 	return true;
 }
 
-int insn_length(const uint8_t *code, size_t avail, enum insn_mode mode)
+/* The whole instruction at in->code; in->mode is 16, 32 or 64. */
+static int decode(struct insn *in)
 {
-	struct insn in = { .code = code, .avail = avail, .mode = (unsigned)mode };
 	int b;
-
-	if (mode != INSN_MODE_16 && mode != INSN_MODE_32 && mode != INSN_MODE_64)
-		return INSN_ERR_INVALID;
 	/*
 	 * Prefixes (SDM 2.1.1, 2.2.1): any number and order of legacy
 	 * prefixes, bounded only by the 15-byte limit. In 64-bit mode 40-4F
 	 * are REX; a REX followed by a legacy prefix is ignored (but still
 	 * part of the instruction).
 	 */
-	for (;; in.pos++) {
-		b = byte_at(&in, in.pos);
+	for (;; in->pos++) {
+		b = byte_at(in, in->pos);
 		if (b < 0)
 			return b;
-		if (legacy_prefix(&in, b))
+		if (legacy_prefix(in, b))
 			continue;
-		if (mode != INSN_MODE_64 || (b & 0xf0) != 0x40)
+		if (in->mode != INSN_MODE_64 || (b & 0xf0) != 0x40)
 			break;
-		in.rex_w = (b & 8) != 0;
-		in.vex_bad = true;
+		in->rex_w = (b & 8) != 0;
+		in->info.rex = (uint8_t)b;
+		in->vex_bad = true;
 	}
-	in.pos++;
+	in->pos++;
+	in->info.map = INSN_MAP_1BYTE;
+	in->info.opcode = (uint8_t)b;
 
 	/* Operand and address size (SDM vol. 1, 3.6, Tables 3-3 and 3-4). */
-	if (mode == INSN_MODE_64) {
-		in.osz = in.rex_w ? 64 : in.p66 ? 16 : 32;
-		in.asz = in.p67 ? 32 : 64;
+	if (in->mode == INSN_MODE_64) {
+		in->osz = in->rex_w ? 64 : in->p66 ? 16 : 32;
+		in->asz = in->p67 ? 32 : 64;
 	} else {
-		in.osz = (mode == INSN_MODE_16) != in.p66 ? 16 : 32;
-		in.asz = (mode == INSN_MODE_16) != in.p67 ? 16 : 32;
+		in->osz = (in->mode == INSN_MODE_16) != in->p66 ? 16 : 32;
+		in->asz = (in->mode == INSN_MODE_16) != in->p67 ? 16 : 32;
 	}
 
 	switch (b) {
 	case 0x0f:
-		return decode_0f(&in);
+		return decode_0f(in);
 	case 0xc4: case 0xc5: case 0x62: case 0x8f: {
-		int r = decode_vex(&in, b);
+		int r = decode_vex(in, b);
 		if (r != NOT_VEX)
 			return r;
 		break;
 	}
 	}
-	return finish(&in, insn_map_1byte[b], (unsigned)b);
+	return finish(in, insn_map_1byte[b], (unsigned)b);
+}
+
+int insn_decode(const uint8_t *code, size_t avail, enum insn_mode mode, struct insn_info *info)
+{
+	struct insn in = { .code = code, .avail = avail, .mode = (unsigned)mode };
+	if (mode != INSN_MODE_16 && mode != INSN_MODE_32 && mode != INSN_MODE_64)
+		return INSN_ERR_INVALID;
+	int len = decode(&in);
+	if (len < 0)
+		return len;
+	*info = in.info;
+	info->len = (uint8_t)len;
+	info->rep = in.rep;
+	info->p66 = in.p66;
+	info->p67 = in.p67;
+	info->osz = (uint8_t)in.osz;
+	info->asz = (uint8_t)in.asz;
+	return len;
+}
+
+int insn_length(const uint8_t *code, size_t avail, enum insn_mode mode)
+{
+	struct insn_info info;
+	return insn_decode(code, avail, mode, &info);
 }

@@ -1,7 +1,9 @@
 /* The MSR policy table (see msr_policy.h) and the emulated MSRs. */
 #include "arch/x86/msr_index.h"
 #include "hv/msr_policy.h"
+#include "hv/host_cpu.h"
 #include "hv/vcpu.h"
+#include "hv/vlapic_log.h"
 
 #define P MSR_PASSTHROUGH
 #define F MSR_FIELD
@@ -20,6 +22,8 @@
 #define MSR_FIXED_CTR_CTRL 0x38d
 #define MSR_PERF_GLOBAL_OVF_CTRL 0x390
 #define MSR_VMX_LAST 0x493
+#define MSR_X2APIC_FIRST 0x800
+#define MSR_X2APIC_LAST 0x8ff
 #define MSR_AMD_PERF_CTL0 0xc0010000
 #define MSR_AMD_PERF_CTR3 0xc0010007
 #define MSR_AMD_SMM_ADDR 0xc0010112
@@ -36,7 +40,8 @@ const struct msr_rule msr_rules[] = {
 	  "reads run natively with the offset applied; a write moves the guest's offset" },
 	{ MSR_PLATFORM_ID, MSR_PLATFORM_ID, E, D, "PLATFORM_ID", EMUL, EMUL, "reads 0; read-only" },
 	{ MSR_APIC_BASE, MSR_APIC_BASE, E, E, "APIC_BASE", EMUL, EMUL,
-	  "fixed xAPIC at 0xFEE00000, BSP; any change #GP" },
+	  "virtual local APIC (hv/vlapic_msr.c): EN/EXTD transitions as SDM 11.12.5 (illegal ones "
+	  "#GP), BSP read-only; the base stays at 0xFEE00000 (a move #GPs, logged once)" },
 	{ MSR_FEATURE_CONTROL, MSR_FEATURE_CONTROL, D, D, "FEATURE_CONTROL", DENY, DENY,
 	  "VMX/SMX enabling belongs to the hypervisor" },
 	{ MSR_BIOS_UPDT_TRIG, MSR_BIOS_UPDT_TRIG, D, D, "BIOS_UPDT_TRIG", DENY, DENY,
@@ -79,6 +84,12 @@ const struct msr_rule msr_rules[] = {
 	  "dedicated VMCS field, or the VMX autoload lists on CPUs without it" },
 	{ MSR_VMX_BASIC, MSR_VMX_LAST, D, D, "VMX capability MSRs", DENY, DENY,
 	  "VMX is hidden from guests" },
+	{ MSR_TSC_DEADLINE, MSR_TSC_DEADLINE, E, E, "TSC_DEADLINE", EMUL, EMUL,
+	  "the virtual APIC timer's TSC-deadline mode (guest TSC); reads 0 and ignores writes in the "
+	  "other timer modes" },
+	{ MSR_X2APIC_FIRST, MSR_X2APIC_LAST, E, E, "x2APIC registers", EMUL, EMUL,
+	  "the virtual local APIC in x2APIC mode (SDM 11.12): reserved, read-only (on write) and "
+	  "write-only (on read) registers and any access outside x2APIC mode #GP" },
 	{ MSR_EFER, MSR_EFER, F, F, "EFER", "EFER (VMCB); SVME forced on, hidden",
 	  "guest IA32_EFER, entry/exit load controls; without them the MSR autoload lists, only while "
 	  "NXE (or another bit but SCE/LME/LMA) differs from the host's; IA-32e entry control follows LMA",
@@ -143,7 +154,6 @@ const char *msr_handling_name(enum msr_handling h)
 	}
 }
 
-#define APIC_BASE_VALUE (0xfee00000ull | BIT(11) /* enabled */ | BIT(8) /* BSP */)
 /* IA32_MISC_ENABLE (SDM vol. 4 table 2-2, "IA32_MISC_ENABLE"). */
 #define MISC_ENABLE_FAST_STRING BIT(0)  /* R/W */
 #define MISC_ENABLE_TCC BIT(3)          /* R/W: automatic thermal control circuit */
@@ -180,15 +190,41 @@ static bool is_pmu(uint32_t msr)
 	       (msr >= MSR_AMD_PERF_CTL0 && msr <= MSR_AMD_PERF_CTR3);
 }
 
+static bool is_apic(uint32_t msr)
+{
+	return msr == MSR_APIC_BASE || msr == MSR_TSC_DEADLINE ||
+	       (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST);
+}
+
+static uint64_t guest_tsc(const struct vcpu *v)
+{
+	return host_rdtsc() + v->tsc_offset;
+}
+
+/* The APIC's MSRs (hv/vlapic_msr.c), and what a write changes outside the APIC: CPUID's
+ * APIC flags follow IA32_APIC_BASE.EN (SDM vol. 3A 11.4.3: with the APIC globally disabled
+ * "the CPUID feature flag for the APIC is also set to 0"; the table holds the view, so the
+ * fast CPUID path needs no work), a refused base move and a dropped IPI are logged once. */
+static int apic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	bool was_enabled = vlapic_enabled(&v->lapic);
+	int rc = vlapic_msr_write(&v->lapic, msr, val, guest_tsc(v));
+	if (msr == MSR_APIC_BASE && rc && vlapic_base_move_refused(&v->lapic, val))
+		vlapic_log_base_move(v, val);
+	if (msr == MSR_APIC_BASE && !rc && was_enabled != vlapic_enabled(&v->lapic))
+		cpuid_apply_apic_enable(&v->cpuid, vlapic_enabled(&v->lapic));
+	vlapic_log_events(v);
+	return rc;
+}
+
 int msr_emulate_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+	if (is_apic(msr))
+		return vlapic_msr_read(&v->lapic, msr, val, guest_tsc(v));
 	switch (msr) {
 	case MSR_XFD:
 	case MSR_XFD_ERR:
 		return xstate_msr_read(v, msr, val);
-	case MSR_APIC_BASE:
-		*val = APIC_BASE_VALUE;
-		return 0;
 	case MSR_MISC_ENABLE:
 		*val = v->msr_misc_enable;
 		return 0;
@@ -214,12 +250,12 @@ int msr_emulate_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 
 int msr_emulate_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+	if (is_apic(msr))
+		return apic_msr_write(v, msr, val);
 	switch (msr) {
 	case MSR_XFD:
 	case MSR_XFD_ERR:
 		return xstate_msr_write(v, msr, val);
-	case MSR_APIC_BASE:
-		return val == APIC_BASE_VALUE ? 0 : -1;
 	case MSR_MISC_ENABLE:
 		if ((val ^ v->msr_misc_enable) & ~misc_enable_writable(v))
 			return -1;

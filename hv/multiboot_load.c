@@ -10,6 +10,7 @@
  */
 #include "hv/elf_load.h"
 #include "hv/fmt.h"
+#include "hv/vlapic.h"
 #include "hv/lib.h"
 #include "hv/multiboot.h"
 
@@ -133,7 +134,27 @@ struct info_layout {
 	uint64_t mmap, mods, strings, size;
 };
 
-#define MMAP_ENTRIES 3
+/*
+ * Section 3.3: entry.size excludes the size field itself. RAM that covers the local APIC
+ * page (a partition larger than 0xFEE00000) has that page cut out and reported reserved:
+ * it is not mapped in the nested page tables (arch/x86/guest_ram_map.c), so accesses
+ * reach the virtual APIC (docs/interrupts.md).
+ */
+unsigned mb_memory_map(uint64_t mem_size, struct mb_mmap_entry map[MB_MMAP_MAX])
+{
+	const uint64_t apic = VLAPIC_DEFAULT_BASE, apic_end = apic + VLAPIC_PAGE_SIZE;
+	unsigned n = 0;
+	map[n++] = (struct mb_mmap_entry){ 20, 0, LOW_MEM_END, MB_MMAP_AVAILABLE };
+	map[n++] = (struct mb_mmap_entry){ 20, LOW_MEM_END, HIGH_MEM_START - LOW_MEM_END, MB_MMAP_RESERVED };
+	map[n++] = (struct mb_mmap_entry){ 20, HIGH_MEM_START, MIN(mem_size, apic) - HIGH_MEM_START,
+					   MB_MMAP_AVAILABLE };
+	if (mem_size > apic) {
+		map[n++] = (struct mb_mmap_entry){ 20, apic, VLAPIC_PAGE_SIZE, MB_MMAP_RESERVED };
+		if (mem_size > apic_end)
+			map[n++] = (struct mb_mmap_entry){ 20, apic_end, mem_size - apic_end, MB_MMAP_AVAILABLE };
+	}
+	return n;
+}
 
 static bool add_ok(uint64_t *acc, uint64_t v)
 {
@@ -149,11 +170,11 @@ static const char *str_or_empty(const char *s)
 }
 
 /* The info block, then the memory map, the module list and all strings, back to back. */
-static bool layout_info(struct info_layout *l, const char *cmdline, const char *loader,
+static bool layout_info(struct info_layout *l, unsigned nmap, const char *cmdline, const char *loader,
 			const struct mb_module_img *mods, unsigned nmods)
 {
 	l->mmap = ALIGN_UP((uint64_t)sizeof(struct mb_info), 8);
-	l->mods = l->mmap + MMAP_ENTRIES * sizeof(struct mb_mmap_entry);
+	l->mods = l->mmap + nmap * sizeof(struct mb_mmap_entry);
 	l->strings = l->mods + (uint64_t)nmods * sizeof(struct mb_module);
 	l->size = l->strings;
 	bool ok = add_ok(&l->size, strlen(str_or_empty(cmdline)) + 1ull) &&
@@ -236,7 +257,9 @@ int multiboot_load(struct guest_mem *mem, const void *image, size_t image_size, 
 	 * it (where GRUB-like loaders put it and where kernels expect low data),
 	 * else on the first page after the kernel and modules.
 	 */
-	if (!layout_info(&l, cmdline, loader_name, mods, nmods))
+	struct mb_mmap_entry map[MB_MMAP_MAX];
+	unsigned nmap = mb_memory_map(mem->size, map);
+	if (!layout_info(&l, nmap, cmdline, loader_name, mods, nmods))
 		return loader_fail(err, errlen, "multiboot: boot information is too large");
 	uint64_t info = LOW_INFO_START;
 	bool low = l.size <= LOW_INFO_END - LOW_INFO_START &&
@@ -259,20 +282,15 @@ int multiboot_load(struct guest_mem *mem, const void *image, size_t image_size, 
 	mbi.flags = MB_INFO_MEMORY | MB_INFO_CMDLINE | MB_INFO_MODS | MB_INFO_MEM_MAP |
 		    MB_INFO_BOOT_LOADER_NAME;
 	mbi.mem_lower = 640;
-	uint64_t upper = (mem->size - HIGH_MEM_START) / KIB(1);
+	/* "maximally the address of the first upper memory hole minus 1 megabyte" (3.3) */
+	uint64_t upper = (MIN(mem->size, VLAPIC_DEFAULT_BASE) - HIGH_MEM_START) / KIB(1);
 	mbi.mem_upper = upper > UINT32_MAX ? UINT32_MAX : (uint32_t)upper;
 	mbi.mmap_addr = (uint32_t)(info + l.mmap);
-	mbi.mmap_length = MMAP_ENTRIES * sizeof(struct mb_mmap_entry);
+	mbi.mmap_length = nmap * (uint32_t)sizeof(struct mb_mmap_entry);
 	mbi.mods_count = nmods;
 	mbi.mods_addr = (uint32_t)(info + l.mods);
 
-	/* Section 3.3: entry.size excludes the size field itself. */
-	const struct mb_mmap_entry map[MMAP_ENTRIES] = {
-		{ 20, 0, LOW_MEM_END, MB_MMAP_AVAILABLE },
-		{ 20, LOW_MEM_END, HIGH_MEM_START - LOW_MEM_END, MB_MMAP_RESERVED },
-		{ 20, HIGH_MEM_START, mem->size - HIGH_MEM_START, MB_MMAP_AVAILABLE },
-	};
-	memcpy(mem->base + info + l.mmap, map, sizeof(map));
+	memcpy(mem->base + info + l.mmap, map, nmap * sizeof(struct mb_mmap_entry));
 
 	uint64_t str = info + l.strings;
 	mbi.cmdline = put_string(mem, &str, str_or_empty(cmdline));

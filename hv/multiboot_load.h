@@ -6,6 +6,7 @@
 #ifndef HV_MULTIBOOT_LOAD_H
 #define HV_MULTIBOOT_LOAD_H
 
+#include "hv/multiboot.h"
 #include "hv/types.h"
 
 struct guest_mem { uint8_t *base; uint64_t size; };          /* guest-physical 0 == base[0] */
@@ -16,6 +17,12 @@ struct mb_boot_state {
 	uint32_t eax;          /* 0x2BADB002 */
 	uint64_t kernel_start, kernel_end;  /* guest-physical range the kernel image occupies (incl. bss) */
 };
+
+/* The memory map a guest of mem_size bytes is given (boot info, mmap_addr): conventional
+ * RAM, the legacy hole, RAM from 1 MiB, and where the RAM covers the local APIC page, that
+ * page reserved and the RAM above it. Returns the number of entries (3..MB_MMAP_MAX). */
+#define MB_MMAP_MAX 5
+unsigned mb_memory_map(uint64_t mem_size, struct mb_mmap_entry map[MB_MMAP_MAX]);
 
 /*
  * Load image[0..image_size) into mem, build the info block, fill *out. On any

@@ -8,7 +8,9 @@
 #include "hv/multiboot_load.h"
 #include "hv/types.h"
 #include "hv/virt_backend.h"
+#include "hv/vlapic.h"
 #include "hv/vm_exit.h"
+#include "hv/vpic.h"
 #include "hv/vuart.h"
 #include "hv/xstate.h"
 
@@ -39,6 +41,7 @@ struct vcpu {
 	struct mb_boot_state boot;
 	struct cpuid_table cpuid;
 	struct vuart uart;
+	struct vpic pic;        /* the 8259A pair, masked and idle (hv/vpic.c) */
 	uint8_t *ports_seen;    /* 65536-bit map: unknown ports are logged once */
 	uint64_t tsc_offset;
 	uint64_t msr_misc_enable, msr_mtrr_def_type, msr_umwait_control; /* emulated (msr_policy.c) */
@@ -50,6 +53,12 @@ struct vcpu {
 	bool acct_live;                           /* set up and running: accounting on (HV_BENCH) */
 	uint32_t floor_left, floor_len;           /* HC_BENCH_FLOOR state (HV_BENCH) */
 	struct guest_end end;
+	struct vlapic lapic;
+	bool halted;            /* HLT with IF = 1: waiting for an interrupt (hv/vintr.c) */
+	/* The host timer as hv/vintr.c last armed it: the host TSC deadline asked for (0 =
+	 * disarmed) and the expiry platform_timer_arm returned. */
+	uint64_t host_timer_want, host_timer_expiry;
+	bool window_asked;      /* the last request_window asked for a window (hv/vintr.c) */
 };
 
 /* Core entry from a backend: decide what the exit means. Hot path. */

@@ -2,12 +2,29 @@
 #include "hv/log.h"
 #include "hv/vio.h"
 
-static void log_once(struct vcpu *v, uint16_t port, bool in, unsigned size)
+/*
+ * A byte of an access at port + i that is not the UART's: the 8259 pair, or no device (all
+ * ones, write ignored; the first port of an access logged once). Out of line and checked
+ * in this order so that a port already logged, the common case of a guest polling a port
+ * with nothing behind it (port 0x80), costs one bitmap test and nothing more.
+ */
+static __attribute__((noinline)) void other_port(struct vcpu *v, uint16_t port, unsigned i,
+						 unsigned size, bool in, uint8_t *b)
 {
-	uint8_t bit = (uint8_t)(1u << (port & 7));
-	if (!v->ports_seen || (v->ports_seen[port >> 3] & bit))
+	uint16_t p = (uint16_t)(port + i);
+	uint8_t bit = (uint8_t)(1u << (p & 7));
+	if (v->ports_seen && (v->ports_seen[p >> 3] & bit))
+		return; /* never set for a PIC port */
+	if (vpic_port(p)) {
+		if (in)
+			*b = vpic_read(&v->pic, p);
+		else
+			vpic_write(&v->pic, p, *b);
 		return;
-	v->ports_seen[port >> 3] |= bit;
+	}
+	if (i != 0 || !v->ports_seen)
+		return;
+	v->ports_seen[p >> 3] |= bit;
 	hv_printf("hv: guest %s: no device at I/O port 0x%x (%s, %u byte%s): %s; logged once\n",
 		  v->cfg->name, port, in ? "read" : "write", size, size > 1 ? "s" : "",
 		  in ? "reads all ones" : "write ignored");
@@ -21,8 +38,8 @@ static uint32_t port_read(struct vcpu *v, uint16_t port, unsigned size)
 		uint8_t b = 0xff;
 		if (p >= VUART_BASE && p < VUART_BASE + VUART_PORTS)
 			b = vuart_read(&v->uart, p - VUART_BASE);
-		else if (i == 0)
-			log_once(v, port, true, size);
+		else
+			other_port(v, port, i, size, true, &b);
 		val |= (uint32_t)b << (8 * i);
 	}
 	return val;
@@ -57,10 +74,11 @@ enum exit_action vio_access(struct vcpu *v, uint64_t *rax, uint16_t port, unsign
 	}
 	for (unsigned i = 0; i < size; i++) {
 		uint16_t p = (uint16_t)(port + i);
+		uint8_t b = (uint8_t)(val >> (8 * i));
 		if (p >= VUART_BASE && p < VUART_BASE + VUART_PORTS)
-			vuart_write(&v->uart, p - VUART_BASE, (uint8_t)(val >> (8 * i)));
-		else if (i == 0)
-			log_once(v, port, false, size);
+			vuart_write(&v->uart, p - VUART_BASE, b);
+		else
+			other_port(v, port, i, size, false, &b);
 	}
 	return ACT_SKIP;
 }

@@ -1,4 +1,4 @@
-/* Port I/O the guests see: the virtual UART, the test-exit port, and all-ones for everything else. */
+/* Port I/O the guests see: the virtual UART, the 8259 PIC pair (masked, idle), the test-exit port, and all-ones for everything else. */
 #ifndef HV_VIO_H
 #define HV_VIO_H
 

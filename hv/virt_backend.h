@@ -26,6 +26,15 @@ struct guest_mode {
 	unsigned cpl;
 };
 
+/* What decides whether an event can be injected now (SDM vol. 3A 6.8.3, 6.7.1; vol. 3C
+ * 24.4.2; APM vol. 2 15.20-15.21). */
+struct guest_events {
+	bool if_set;       /* RFLAGS.IF */
+	bool shadow;       /* interrupt shadow after STI / MOV SS / POP SS */
+	bool nmi_blocked;  /* blocking by NMI (an NMI handler has not yet executed IRET) */
+	bool queued;       /* an event is already queued for the next entry (a re-injection) */
+};
+
 struct virt_backend {
 	const char *name; /* "svm" or "vmx" */
 	/* Turn virtualization on for the calling CPU. */
@@ -46,6 +55,20 @@ struct virt_backend {
 	/* [hv] debug_bad_entry: make the next VM entry fail its checks, on the guest state
 	 * or (control) on a control field, to exercise the entry-failure diagnostics. */
 	void (*debug_break_entry)(struct vcpu *v, bool control);
+
+	/* Event delivery into the guest (hv/vintr.c decides, the backend carries out). Slow
+	 * path only: the core calls vcpu_deliver_events() right before every VM entry the
+	 * slow path makes. */
+	void (*event_state)(struct vcpu *v, struct guest_events *s);
+	/* Queue an external interrupt (vector) or, when nmi, an NMI for the next VM entry. */
+	void (*inject_event)(struct vcpu *v, bool nmi, uint8_t vector);
+	/* Exit as soon as an interrupt (irq) / an NMI (nmi) could be injected: SVM V_IRQ with
+	 * the VINTR intercept / IRET intercept, VMX interrupt-window / NMI-window exiting.
+	 * false turns the request off. The exits come back as EXIT_IRQ_WINDOW/EXIT_NMI_WINDOW. */
+	void (*request_window)(struct vcpu *v, bool irq, bool nmi);
+	/* Halt this CPU until an interrupt reaches it (the host's handler runs and ends it),
+	 * with whatever GIF/IF dance the backend needs (SVM: STGI around the wait). */
+	void (*wait_interrupt)(struct vcpu *v);
 };
 
 #endif

@@ -30,6 +30,8 @@ enum exit_kind {
 	EXIT_WBINVD,     /* WBINVD or WBNOINVD: write back the guest's own partition (hv/cache_pmu_insn.c) */
 	EXIT_INVD,       /* INVD: carried out as a write-back of the partition, never a discard */
 	EXIT_RDPMC,      /* RDPMC: answered from the MSR policy (counters read 0, others #GP) */
+	EXIT_IRQ_WINDOW, /* the guest can take an interrupt now (requested, hv/vintr.c) */
+	EXIT_NMI_WINDOW, /* the guest can take an NMI now (requested, hv/vintr.c) */
 	EXIT_KIND_COUNT
 };
 

@@ -73,3 +73,8 @@ void host_cache_writeback(const void *base, uint64_t size)
 			__asm__ __volatile__("clflush (%0)" ::"r"(p) : "memory");
 	__asm__ __volatile__("mfence" ::: "memory");
 }
+
+uint64_t host_rdtsc(void)
+{
+	return rdtsc();
+}

@@ -5,6 +5,7 @@
 #define MSR_TSC 0x10
 #define MSR_PLATFORM_ID 0x17
 #define MSR_APIC_BASE 0x1b
+#define MSR_TSC_DEADLINE 0x6e0
 #define MSR_FEATURE_CONTROL 0x3a
 #define MSR_TSC_ADJUST 0x3b
 #define MSR_SPEC_CTRL 0x48

@@ -5,8 +5,11 @@
  *   bench: KIND TICKS instr/exit msr=N xsave=N vmsave=N vmload=N vmwrite=N autoload=N ratio=R
  * where R is TICKS over the floor: the same CPUID loop through the do-nothing
  * exit handler (HC_BENCH_FLOOR). Meaningful only when the TSC counts instructions
- * (QEMU -icount shift=0, Bochs).
+ * (QEMU -icount shift=0, Bochs). Then the interrupt paths (apic_bench.c): xAPIC and
+ * x2APIC EOIs, self-IPIs delivered and EOI'd, TSC-deadline writes, HLT woken by the
+ * guest's own timer.
  */
+#include "bench.h"
 #include "cpu.h"
 #include "guest.h"
 #include "hv/hypercall_abi.h"
@@ -19,11 +22,9 @@ uint64_t loop_vmmcall(uint32_t n), loop_vmcall(uint32_t n), loop_hypercall_empty
 uint64_t loop_out(uint32_t n), loop_out_empty(uint32_t n);
 uint64_t loop_rdmsr(uint32_t n), loop_rdmsr_empty(uint32_t n);
 
-#define ROUNDS 2000u
-
 static struct hc_exit_costs costs_buf;
 
-static bool exit_costs(uint32_t kind, struct hc_exit_costs *out)
+bool exit_costs(uint32_t kind, struct hc_exit_costs *out)
 {
 	uint32_t eax = HC_EXIT_COSTS, ebx = (uint32_t)(uintptr_t)&costs_buf, ecx = kind;
 	if (cpu_vendor() == VENDOR_AMD)
@@ -43,8 +44,7 @@ static void set_floor(uint32_t count, uint32_t len)
 		__asm__ volatile("vmcall" : "+a"(eax), "+b"(ebx), "+c"(ecx) : : "memory", "edx");
 }
 
-/* Instructions per iteration beyond the empty loop, rounded to the nearest whole one. */
-static uint32_t per_exit(uint64_t with, uint64_t without, uint32_t n)
+uint32_t per_exit(uint64_t with, uint64_t without, uint32_t n)
 {
 	uint32_t d = (uint32_t)(with - without);
 	return (d + n / 2) / n;
@@ -67,13 +67,28 @@ static void print_avg(const char *name, uint64_t total, uint32_t n)
 	printf(" %s=%u.%02u", name, x100 / 100, x100 % 100);
 }
 
-static void report(const char *kind, uint32_t ticks, uint32_t hc_kind)
+void report(const char *kind, uint32_t ticks, uint32_t hc_kind)
+{
+	report_since(kind, ticks, hc_kind, NULL);
+}
+
+void report_since(const char *kind, uint32_t ticks, uint32_t hc_kind, const struct hc_exit_costs *since)
 {
 	struct hc_exit_costs after;
 	uint32_t ratio100 = floor_ticks ? (ticks * 100 + floor_ticks / 2) / floor_ticks : 0;
 	printf("bench: %s %u instr/exit", kind, ticks);
-	/* Averages over every exit of this kind since the guest started. */
-	if (exit_costs(hc_kind, &after) && after.exits) {
+	/* Averages over every exit of this kind since the guest started (or since `since`). */
+	bool got = exit_costs(hc_kind, &after);
+	if (got && since) {
+		after.exits -= since->exits;
+		after.msr -= since->msr;
+		after.xsave -= since->xsave;
+		after.vmsave -= since->vmsave;
+		after.vmload -= since->vmload;
+		after.vmwrite -= since->vmwrite;
+		after.autoload -= since->autoload;
+	}
+	if (got && after.exits) {
 		uint32_t n = (uint32_t)after.exits;
 		print_avg("msr", after.msr, n);
 		print_avg("xsave", after.xsave, n);
@@ -120,6 +135,6 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 	report("hypercall", per_exit(hc, loop_hypercall_empty(ROUNDS), ROUNDS), HC_KIND_HYPERCALL);
 	report("io", per_exit(loop_out(ROUNDS), loop_out_empty(ROUNDS), ROUNDS), HC_KIND_IO);
 	report("rdmsr", per_exit(loop_rdmsr(ROUNDS), loop_rdmsr_empty(ROUNDS), ROUNDS), HC_KIND_MSR_READ);
-	printf("bench: hlt not measured: no virtual interrupt source exists yet\n");
+	bench_apic();
 	return EXIT_PASS;
 }

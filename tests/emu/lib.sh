@@ -33,3 +33,17 @@ check_log() {
     tail -n 15 "$log" | sed 's/^/     | /'
   fi
 }
+
+# The apic guest's result lines (guest/apic/main.c): every subtest ran, each with its own
+# "ok" line, and nothing failed. Sets the array APIC_OK for a runner's pattern list.
+apic_ok_patterns() {
+  APIC_OK=("^\[apic\] apic: 8 of 8 selected tests ran$" "^\[apic\] apic: [0-9]+ checks passed, 0 failed$"
+           "^hv: guest apic cpu 0: passed" "!FAIL"
+           # the hypervisor's one-line messages, once per guest (docs/interrupts.md)
+           "^hv: guest apic: .*IPI .* dropped: a guest cannot reach another core; logged once$"
+           "^hv: guest apic: IA32_APIC_BASE write 0xfed00900 refused \(#GP\)")
+  local t
+  for t in ipi-others pic timer hlt self-ipi nmi mmio-race apic-base; do
+    APIC_OK+=("^\[apic\] apic: $t: ok, [1-9][0-9]* checks")
+  done
+}

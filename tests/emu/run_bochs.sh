@@ -113,6 +113,12 @@ for be in vmx svm; do
     "^hv: debug_nmi: cpu 0 sends NMIs to cpu 1" "^\[xstate\] xstate: registers: ok" \
     "^hv: guest xstate exits: .* host-event=[1-9]" "!a held NMI was not taken" \
     "^hv: all guests done: 1 passed, 0 failed$"
+  # Issue 11: the guest interrupt platform (guest/apic) on cpu 0, the unchanged self-test
+  # guest on cpu 1 at the same time (tests/emu/cases/apic-2cpu.cfg; run_all.sh's apic case).
+  apic_ok_patterns
+  run_case "$be-apic" $model 2 "$(image_with_cfg $be-apic tests/emu/cases/apic-2cpu.cfg)" -- \
+    "^hv: using $be$" "${APIC_OK[@]}" "^hv: guest st1 cpu 1: passed" \
+    "^hv: all guests done: 2 passed, 0 failed$"
   # A physical interrupt left pending at takeover is drained; one left pending at the first
   # VM entry never reaches the guest, which runs with IF = 1 for 2000 exits: it exits (VMX
   # "external-interrupt exiting", SVM INTR intercept) and the hypervisor ends it

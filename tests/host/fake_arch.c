@@ -1,4 +1,5 @@
 /* The fake arch layer (see fake_arch.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hv/config.h"
@@ -114,6 +115,11 @@ void platform_delay_us(uint64_t us)
 	(void)us;
 }
 
+uint64_t platform_tsc_khz(void)
+{
+	return FAKE_TSC_KHZ;
+}
+
 bool platform_leave_irq_pending(uint8_t vector)
 {
 	(void)vector;
@@ -126,6 +132,69 @@ void platform_finish(enum hv_on_finish how)
 	if (fake_platform_armed)
 		longjmp(fake_platform_jmp, 2);
 	abort();
+}
+
+uint64_t fake_tsc = 1000000;
+uint64_t fake_timer_deadline, fake_timer_reach;
+int fake_timer_arms;
+
+uint64_t host_rdtsc(void)
+{
+	return fake_tsc;
+}
+
+uint64_t platform_timer_arm(uint64_t host_tsc_deadline)
+{
+	fake_timer_arms++;
+	fake_timer_deadline = host_tsc_deadline;
+	if (fake_timer_reach && host_tsc_deadline > fake_timer_reach)
+		fake_timer_deadline = fake_timer_reach;
+	return fake_timer_deadline;
+}
+
+static void fake_event_state(struct vcpu *v, struct guest_events *s)
+{
+	*s = ((struct fake_guest *)v->arch)->ev;
+	s->if_set = ((struct fake_guest *)v->arch)->mode.rflags & 0x200;
+}
+
+static void fake_inject_event(struct vcpu *v, bool nmi, uint8_t vector)
+{
+	struct fake_guest *g = v->arch;
+	if (g->ev.queued) {
+		/* An event on top of a queued one: the core must never do this. */
+		fprintf(stderr, "fake inject_event: an event injected on top of a queued one\n");
+		abort();
+	}
+	g->ev.queued = true;
+	g->injects++;
+	g->nmi_injects += nmi;
+	g->last_vector = vector;
+}
+
+static void fake_request_window(struct vcpu *v, bool irq, bool nmi)
+{
+	struct fake_guest *g = v->arch;
+	g->win_irq = irq;
+	g->win_nmi = nmi;
+	g->window_calls++;
+}
+
+static void fake_wait_interrupt(struct vcpu *v)
+{
+	struct fake_guest *g = v->arch;
+	g->waits++;
+	if (g->on_wait) {
+		g->on_wait(v);
+		return;
+	}
+	if (!fake_timer_deadline) {
+		fprintf(stderr, "fake wait_interrupt: no host timer armed, the CPU would halt for good\n");
+		abort();
+	}
+	if (fake_tsc < fake_timer_deadline)
+		fake_tsc = fake_timer_deadline;
+	fake_timer_deadline = 0; /* fired */
 }
 
 static void fake_read_mode(struct vcpu *v, struct guest_mode *m)
@@ -174,6 +243,10 @@ const struct virt_backend fake_backend = {
 	.msr_field_read = fake_field_read,
 	.msr_field_write = fake_field_write,
 	.set_intercept = fake_set_intercept,
+	.event_state = fake_event_state,
+	.inject_event = fake_inject_event,
+	.request_window = fake_request_window,
+	.wait_interrupt = fake_wait_interrupt,
 };
 
 static struct hv_guest_cfg fake_cfg = { .name = "fake", .memory = 4 << 20 };
@@ -189,13 +262,28 @@ struct vcpu *fake_vcpu_new(uint64_t mem_size)
 	v->mem.size = mem_size;
 	v->ports_seen = calloc(1, 8192);
 	vuart_init(&v->uart, "fake");
+	vpic_init(&v->pic);
 	msr_emulate_reset(v);
-	struct cpuid_guest_info info = { 3, mem_size, 0x7, 0, { ~0u, ~0ull }, NULL };
+	vlapic_init(&v->lapic, 0, 1000000, 1000000);
+	struct cpuid_guest_info info = { 3, mem_size, 0x7, 0, { ~0u, ~0ull }, NULL, 0, 0 };
 	cpuid_table_build(&v->cpuid, host_cpuid, &info);
 	v->xcr0_allowed = 0x7;
 	g->mode.cr0 = 0x11;
 	g->mode.cs_bits = 32;
 	return v;
+}
+
+enum exit_action fake_msr_exit(struct vcpu *v, uint32_t index, bool write, uint64_t val)
+{
+	struct vm_exit e;
+	memset(&e, 0, sizeof(e));
+	e.kind = write ? EXIT_MSR_WRITE : EXIT_MSR_READ;
+	e.insn_len = 2;
+	e.msr.index = index;
+	v->gprs.rcx = index;
+	v->gprs.rax = (uint32_t)val;
+	v->gprs.rdx = val >> 32;
+	return hv_handle_exit(v, &e);
 }
 
 void fake_vcpu_free(struct vcpu *v)

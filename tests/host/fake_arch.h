@@ -29,6 +29,12 @@ extern int fake_xsetbv_calls;
 extern const void *fake_writeback_base;
 extern uint64_t fake_writeback_size;
 extern int fake_writeback_calls;
+/* host_rdtsc() returns fake_tsc. platform_timer_arm records its deadline and counts calls;
+ * deadlines beyond fake_timer_reach (when non-zero) come back clamped to it. */
+extern uint64_t fake_tsc;
+#define FAKE_TSC_KHZ 2500000ull /* platform_tsc_khz(): 2.5 GHz */
+extern uint64_t fake_timer_deadline, fake_timer_reach;
+extern int fake_timer_arms;
 
 /* platform_finish/platform_park longjmp here when fake_platform_armed is set. */
 extern jmp_buf fake_platform_jmp;
@@ -41,11 +47,24 @@ struct fake_guest {
 	uint64_t efer, pat;
 	int field_reads, field_writes;
 	bool xfd_write_intercept, nm_intercept;
+	/* Event delivery (hv/vintr.c): the state event_state reports; inject_event sets
+	 * ev.queued, as a backend's queued event would. */
+	struct guest_events ev;
+	int injects, nmi_injects;
+	uint8_t last_vector;
+	bool win_irq, win_nmi; /* the windows request_window last asked for */
+	int window_calls, waits;
+	/* wait_interrupt runs this when set; else the fake host timer "fires": fake_tsc jumps
+	 * to its deadline (a wait with the timer disarmed would never end: abort). */
+	void (*on_wait)(struct vcpu *v);
 };
 extern const struct virt_backend fake_backend;
 
 /* A vcpu with guest memory of mem_size bytes, the fake backend and a CPUID view. */
 struct vcpu *fake_vcpu_new(uint64_t mem_size);
 void fake_vcpu_free(struct vcpu *v);
+/* An RDMSR/WRMSR exit through hv_handle_exit (EDX:EAX = val for a write; a read's result
+ * is left in the guest's EDX:EAX). */
+enum exit_action fake_msr_exit(struct vcpu *v, uint32_t index, bool write, uint64_t val);
 
 #endif

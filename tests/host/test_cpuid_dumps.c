@@ -223,7 +223,7 @@ static void check_table(struct checker *ck, const struct cpuid_dump *d,
 {
 	static struct cpuid_table t;
 	cpuid_dump_select(d);
-	struct cpuid_guest_info g = { 1, 64 << 20, c->xcr0, c->xss, c->caps, set };
+	struct cpuid_guest_info g = { 1, 64 << 20, c->xcr0, c->xss, c->caps, set, 2500000, 2500000 };
 	cpuid_table_build(&t, cpuid_dump_source, &g);
 	uint32_t max_ext = cpuid_dump_get(d, 0x80000000u, 0).eax;
 	uint64_t efer = efer_guest_allowed(max_ext >= 0x80000001u ? cpuid_dump_get(d, 0x80000001u, 0).edx : 0);
@@ -396,7 +396,7 @@ TEST(cpuid_policy_hides_state_components_without_a_subleaf)
 			d.e[i].v = (struct cpuid_value){ 0, 0, 0, 0 };
 	static struct cpuid_table t;
 	cpuid_dump_select(&d);
-	struct cpuid_guest_info g = { 0, 1 << 20, ~0ull, 0, { ~0u, ~0ull }, NULL };
+	struct cpuid_guest_info g = { 0, 1 << 20, ~0ull, 0, { ~0u, ~0ull }, NULL, 0, 0 };
 	cpuid_table_build(&t, cpuid_dump_source, &g);
 	CHECK(cpuid_lookup(&t, 0xd, 0).eax & BIT(2));
 	CHECK(!(cpuid_lookup(&t, 0xd, 0).eax & BIT(9)));

@@ -13,7 +13,7 @@
 TEST(cpuid_hides_virtualization_and_reports_one_cpu)
 {
 	struct cpuid_table t;
-	struct cpuid_guest_info g = { 2, 64 << 20, 0x7, 0, { ~0u, ~0ull }, NULL };
+	struct cpuid_guest_info g = { 2, 64 << 20, 0x7, 0, { ~0u, ~0ull }, NULL, 0, 0 };
 	cpuid_table_build(&t, host_cpuid, &g);
 	struct cpuid_value l1 = cpuid_lookup(&t, 1, 0);
 	CHECK(l1.ecx & CPUID_1_ECX_HYPERVISOR);

@@ -196,3 +196,38 @@ TEST(vmx_controls_efer_pat_dedicated_or_lists)
 	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
 	CHECK(strstr(err, "load IA32_PAT") != NULL);
 }
+
+/* Event delivery (arch/x86/vmx/vmx_events.c): virtual NMIs always on, the two window
+ * controls left clear but settable and clearable; a CPU without one is refused by name. */
+TEST(vmx_controls_event_delivery)
+{
+	struct vmx_caps c = generous();
+	struct vmx_controls v;
+	char err[128] = "";
+	REQUIRE(vmx_controls_compute(&c, &v, err, sizeof(err)) == 0);
+	CHECK(v.pin & PIN_VIRTUAL_NMIS);
+	CHECK(v.pin & PIN_NMI_EXITING); /* virtual NMIs need it (SDM vol. 3C 26.2.1.1) */
+	CHECK(!(v.proc & (PROC_INTERRUPT_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING)));
+
+	c.pin = cap(0, ~(uint32_t)PIN_VIRTUAL_NMIS);
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "'virtual NMIs'") != NULL);
+	CHECK(strstr(err, "pin-based") != NULL);
+
+	c = generous();
+	c.proc = cap(0, ~(uint32_t)PROC_INTERRUPT_WINDOW_EXITING);
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "'interrupt-window exiting'") != NULL);
+	CHECK(strstr(err, "primary processor-based") != NULL);
+
+	c = generous();
+	c.proc = cap(0, ~(uint32_t)PROC_NMI_WINDOW_EXITING);
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "'NMI-window exiting'") != NULL);
+
+	/* A window control the CPU forces on would exit before every instruction. */
+	c = generous();
+	c.proc = cap(PROC_NMI_WINDOW_EXITING, ~0u);
+	CHECK(vmx_controls_compute(&c, &v, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "cannot clear control 'NMI-window exiting'") != NULL);
+}

@@ -20,6 +20,13 @@ struct svm_vcpu {
 	uint64_t msrpm_pa, iopm_pa;
 	bool nrip; /* copy of cpu->nrip: one load less on every exit */
 	struct svm_cpu *cpu;
+	/* Event delivery (svm_events.c): blocking by an injected NMI, until its IRET has
+	 * completed, and the single step over that IRET (or over a shadow). */
+	bool nmi_blocked;
+	struct {
+		bool on, over_iret, guest_tf;
+		uint64_t rip;
+	} step;
 };
 
 extern const struct virt_backend svm_backend;
@@ -35,6 +42,14 @@ int svm_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void svm_set_intercept(struct vcpu *v, enum intercept_kind what, bool on);
 void svm_vcpu_cpuid_caps(struct vcpu *v, struct cpuid_backend_caps *caps);
 void svm_debug_break_entry(struct vcpu *v, bool control);
+void svm_event_state(struct vcpu *v, struct guest_events *out);
+void svm_inject_event(struct vcpu *v, bool nmi, uint8_t vector);
+void svm_request_window(struct vcpu *v, bool irq, bool nmi);
+void svm_wait_interrupt(struct vcpu *v);
+struct vm_exit;
+void svm_events_exit(struct svm_vcpu *s, struct vm_exit *e);
+void svm_events_after_skip(struct svm_vcpu *s);
+bool svm_guest_tf(const struct svm_vcpu *s);
 
 
 #endif

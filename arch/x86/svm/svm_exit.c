@@ -33,6 +33,7 @@
 #include "hv/lib.h"
 #include "hv/log.h"
 #include "hv/vcpu.h"
+#include "hv/vintr.h"
 #include "hv/vio.h"
 
 int svm_exit_slow(struct vcpu *v);
@@ -81,7 +82,11 @@ static __attribute__((noinline)) int exit_io(struct vcpu *v, struct vmcb *vmcb)
  */
 static inline int exit_fast(struct vcpu *v, struct vmcb *vmcb, const bool nrip)
 {
-	vmcb->control.event_inj = 0; /* an event injected at the last VMRUN has been delivered */
+	/* An event injected at the last VMRUN has been delivered: the exits finished here
+	 * (CPUID, VMMCALL, IOIO intercepts) are taken at an instruction, never in the middle of
+	 * an event delivery, and any other exit goes to the slow path, which queues a cut-off
+	 * event again from EXITINTINFO (svm_events.c). */
+	vmcb->control.event_inj = 0;
 #ifdef HV_BENCH
 	if (v->floor_left && vmcb->control.exit_code == SVM_EXIT_CPUID) {
 		/* the do-nothing exit the benchmark compares against (a CPUID loop) */
@@ -164,7 +169,8 @@ static int apply_exit(struct vcpu *v, struct svm_vcpu *s, struct vm_exit *e)
 	case ACT_SKIP:
 		vmcb->save.rip += e->insn_len;
 		vmcb->control.interrupt_shadow = 0;
-		if (vmcb->save.rflags & RFLAGS_TF) {
+		svm_events_after_skip(s);
+		if (svm_guest_tf(s)) {
 			/* The instruction the hypervisor carried out ends in a single-step trap, as
 			 * on bare metal (vol. 3A 17.3.1.4): DR6.BS, then #DB. */
 			vmcb->save.dr6 |= DR6_BS;
@@ -243,6 +249,7 @@ int svm_exit_slow(struct vcpu *v)
 
 	struct vm_exit e;
 	svm_decode_exit(s, v, &e); /* reads the VMCB and the guest's code bytes, nothing else */
+	svm_events_exit(s, &e); /* re-queues a cut-off event; windows and the NMI step */
 #ifdef HV_BENCH
 	v->cur_kind = e.kind; /* the VMSAVE and VMLOAD are this exit's */
 #endif
@@ -255,6 +262,8 @@ int svm_exit_slow(struct vcpu *v)
 		/* The same for a physical interrupt: its handler ends it (EOI). */
 		take_held_event(&this_cpu()->host_irqs, "interrupt");
 	int ended = apply_exit(v, s, &e);
+	if (!ended)
+		ended = vcpu_deliver_events(v); /* interrupts, NMIs, HLT-wait (hv/vintr.c) */
 	if (!ended)
 		guest_state_reload(s);
 	return ended;
@@ -288,4 +297,8 @@ const struct virt_backend svm_backend = {
 	.set_intercept = svm_set_intercept,
 	.cpuid_caps = svm_vcpu_cpuid_caps,
 	.debug_break_entry = svm_debug_break_entry,
+	.event_state = svm_event_state,
+	.inject_event = svm_inject_event,
+	.request_window = svm_request_window,
+	.wait_interrupt = svm_wait_interrupt,
 };

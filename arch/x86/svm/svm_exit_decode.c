@@ -125,6 +125,12 @@ void svm_decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
 	case SVM_EXIT_INTR: /* svm_exit_slow lets the host's handler take it: never injected */
 		e->kind = EXIT_HOST_IRQ;
 		return;
+	case SVM_EXIT_VINTR: /* requested by svm_request_window: the guest can take an interrupt */
+		e->kind = EXIT_IRQ_WINDOW;
+		return;
+	case SVM_EXIT_IRET: /* svm_events_exit starts the step over the IRET (svm_events.c) */
+		e->kind = EXIT_NMI_WINDOW;
+		return;
 	case SVM_EXIT_INIT:
 		e->kind = EXIT_UNKNOWN;
 		e->name = "INIT signal";

@@ -5,6 +5,7 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/efer.h"
+#include "arch/x86/guest_ram_map.h"
 #include "arch/x86/msr_index.h"
 #include "arch/x86/page_table.h"
 #include "arch/x86/pat.h"
@@ -58,7 +59,7 @@ int svm_vcpu_create(struct vcpu *v, char *err, size_t errlen)
 	uint64_t iopm = page_alloc(&hv_pool, SVM_IOPM_SIZE / PAGE_SIZE, PAGE_SIZE);
 	uint64_t npt = pt_new_root(&hv_pool);
 	if (!s || !vmcb || !msrpm || !iopm || !npt ||
-	    pt_map(&hv_pool, npt, 0, v->mem_hpa, v->mem.size, &pt_format_npt)) {
+	    guest_ram_map(&hv_pool, npt, v->mem_hpa, v->mem.size, &pt_format_npt)) {
 		hv_snprintf(err, errlen, "out of hypervisor memory for the VMCB and nested page tables");
 		return -1;
 	}

@@ -99,10 +99,12 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 /* Intercept vector 3 (misc1) and 4 (misc2) bits, APM vol. 2 B-1. */
 #define SVM_INTERCEPT_INTR BIT(0)
 #define SVM_INTERCEPT_NMI BIT(1)
+#define SVM_INTERCEPT_VINTR BIT(4) /* a virtual interrupt (V_IRQ) is about to be taken */
 #define SVM_INTERCEPT_INIT BIT(3)
 #define SVM_INTERCEPT_RDPMC BIT(15)
 #define SVM_INTERCEPT_CPUID BIT(18)
 #define SVM_INTERCEPT_RSM BIT(19)
+#define SVM_INTERCEPT_IRET BIT(20)
 #define SVM_INTERCEPT_INVD BIT(22)
 #define SVM_INTERCEPT_HLT BIT(24)
 #define SVM_INTERCEPT_IOIO BIT(27)
@@ -129,17 +131,26 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT3_MCOMMIT BIT(3)
 #define SVM_INTERCEPT3_TLBSYNC BIT(4)
 
+/* VMCB offset 0x60 (APM vol. 2 15.21, appendix B table B-1). */
+#define SVM_VINTR_V_IRQ BIT(8)
+#define SVM_VINTR_PRIO(p) ((uint64_t)(p) << 16)
+#define SVM_VINTR_IGN_TPR BIT(20)
 #define SVM_VINTR_MASKING BIT(24)
+/* VMCB offset 0x68 (APM vol. 2 15.21.5). */
+#define SVM_INTR_SHADOW BIT(0)
 #define SVM_NP_ENABLE BIT(0)
 #define SVM_TLB_FLUSH_ALL 1
 
 /* EVENTINJ (APM vol. 2 15.20). */
 #define SVM_EVTINJ_VALID BIT(31)
+#define SVM_EVTINJ_INTR (0ull << 8)
+#define SVM_EVTINJ_NMI (2ull << 8)
 #define SVM_EVTINJ_EXCEPTION (3ull << 8)
 #define SVM_EVTINJ_ERROR_VALID BIT(11)
 
 /* VMCB clean bits (APM vol. 2 15.15.3). */
 #define SVM_CLEAN_INTERCEPTS BIT(0)
+#define SVM_CLEAN_TPR BIT(3) /* V_TPR, V_IRQ, V_INTR_PRIO, V_IGN_TPR, V_INTR_MASKING, V_INTR_VECTOR */
 #define SVM_CLEAN_NP BIT(4)
 #define SVM_CLEAN_CR BIT(5)
 #define SVM_CLEAN_DR BIT(6)
@@ -151,9 +162,11 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EXIT_NMI 0x61
 #define SVM_EXIT_SMI 0x62
 #define SVM_EXIT_INIT 0x63
+#define SVM_EXIT_VINTR 0x64
 #define SVM_EXIT_RDPMC 0x6f
 #define SVM_EXIT_CPUID 0x72
 #define SVM_EXIT_RSM 0x73
+#define SVM_EXIT_IRET 0x74
 #define SVM_EXIT_INVD 0x76
 #define SVM_EXIT_HLT 0x78
 #define SVM_EXIT_INVLPGA 0x7a

@@ -30,6 +30,7 @@ struct vmx_vcpu {
 	uint64_t msr_bitmap_pa, io_bitmap_a_pa, io_bitmap_b_pa;
 	uint64_t virtual_apic_pa;    /* "use TPR shadow": the guest's CR8 lives here (29.3) */
 	uint32_t entry_controls;     /* cached: IA-32e mode guest changes with EFER.LMA */
+	uint32_t proc_controls;      /* cached: the window-exiting controls change (vmx_events.c) */
 	uint32_t exception_bitmap;   /* cached: #NM is intercepted only while the guest's XFD is live */
 	uint64_t cr0_mask, cr4_mask; /* guest/host masks: host-owned bits (vmx_cr.c) */
 	struct vmx_msr_autoload msrs;
@@ -79,6 +80,17 @@ int vmx_set_guest_pat(struct vmx_vcpu *x, uint64_t pat);
 /* [hv] debug_vmx_msr_lists = check, first thing after a slow exit: 0, or -1 with the guest
  * stopped when the CPU did not have the EFER/PAT the lists should have loaded. */
 int vmx_efer_pat_check(struct vcpu *v);
+
+/* vmx_events.c: event injection and the virt_backend event ops (docs/interrupts.md). */
+void vmx_inject_exception(unsigned vector);
+void vmx_reflect_exception(void);
+/* First on the slow path after a real exit: queue again an event whose delivery the exit
+ * cut off (IDT-vectoring information); true when one was. */
+bool vmx_requeue_cut_off_event(uint32_t basic_reason);
+void vmx_event_state(struct vcpu *v, struct guest_events *s);
+void vmx_inject_event(struct vcpu *v, bool nmi, uint8_t vector);
+void vmx_request_window(struct vcpu *v, bool irq, bool nmi);
+void vmx_wait_interrupt(struct vcpu *v);
 
 /* vmx_exit.c: a message and -1 when a VMREAD/VMWRITE failed on this CPU, else 0. */
 int vmx_check_insn_failure(char *err, size_t errlen);

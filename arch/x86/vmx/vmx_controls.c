@@ -43,6 +43,12 @@ static const struct ctl_spec specs[] = {
 	/* Physical interrupts are the host's: they exit, acknowledged, and are never delivered
 	 * through the guest's IDT (docs/interrupts-at-takeover.md). */
 	{ PIN, REQUIRED, PIN_EXTERNAL_INTERRUPT_EXITING, "external-interrupt exiting" },
+	/* The guest's own NMIs (self-IPIs, docs/interrupts.md) are injected with blocking as on
+	 * hardware: with "virtual NMIs" the interruptibility state's "blocking by NMI" is the
+	 * guest's virtual-NMI blocking, set by an injected NMI and ended by the guest's IRET
+	 * (24.4.2, 25.3, 26.6.1), while host NMIs still exit ("NMI exiting", which virtual
+	 * NMIs need: 26.2.1.1). */
+	{ PIN, REQUIRED, PIN_VIRTUAL_NMIS, "virtual NMIs" },
 	{ PROC, REQUIRED, PROC_HLT_EXITING, "HLT exiting" },
 	{ PROC, REQUIRED, PROC_USE_TSC_OFFSETTING, "use TSC offsetting" },
 	{ PROC, REQUIRED, PROC_USE_IO_BITMAPS, "use I/O bitmaps" },
@@ -56,6 +62,10 @@ static const struct ctl_spec specs[] = {
 	 * with the shadow it reaches only its own virtual-APIC page (29.3), as V_TPR on SVM. */
 	{ PROC, REQUIRED, PROC_USE_TPR_SHADOW, "use TPR shadow" },
 	{ PROC, REQUIRED, PROC_ACTIVATE_SECONDARY, "activate secondary controls" },
+	/* Exit as soon as the guest can take a pending interrupt / NMI (25.2); flipped by
+	 * request_window (vmx_events.c). NMI-window exiting needs virtual NMIs (26.2.1.1). */
+	{ PROC, DYNAMIC, PROC_INTERRUPT_WINDOW_EXITING, "interrupt-window exiting" },
+	{ PROC, DYNAMIC, PROC_NMI_WINDOW_EXITING, "NMI-window exiting" },
 	{ PROC, UNWANTED, PROC_CR3_LOAD_EXITING, "CR3-load exiting" },
 	{ PROC, UNWANTED, PROC_CR3_STORE_EXITING, "CR3-store exiting" },
 	{ PROC2, REQUIRED, PROC2_ENABLE_EPT, "enable EPT" },

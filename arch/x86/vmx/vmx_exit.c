@@ -18,7 +18,6 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/crash.h"
-#include "arch/x86/exc_error_code.h"
 #include "arch/x86/vmx/vmx.h"
 #include "drivers/lapic.h"
 #include "hv/fmt.h"
@@ -26,6 +25,7 @@
 #include "hv/log.h"
 #include "hv/percpu.h"
 #include "hv/vcpu.h"
+#include "hv/vintr.h"
 
 /* Cold path of vmread()/vmwrite() (vmx.h): remember the first failure on this CPU. The
  * error number is read without the checking wrapper: with no current VMCS
@@ -213,13 +213,9 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 			 * IRET ends the NMI blocking the exit may have left (vol. 3A 6.7.1), as KVM
 			 * and bhyve do. If no blocking was left, that IRET changes nothing. */
 			nmi_handler_here();
-			/* Guests never receive NMIs here (no virtual NMIs, none injected), so their
-			 * blocking by NMI must stay 0: with "NMI exiting" set, a guest IRET does
-			 * not unblock NMIs (25.3), and a 1 saved by this exit (Bochs 2.7 saves one)
-			 * would hold every later NMI off for as long as the guest runs. */
-			uint64_t is = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-			if (is & INTERRUPTIBILITY_NMI)
-				vmwrite(VMCS_GUEST_INTERRUPTIBILITY, is & ~(uint64_t)INTERRUPTIBILITY_NMI);
+			/* The guest's "blocking by NMI" is untouched: with "virtual NMIs" it is the
+			 * guest's own virtual-NMI blocking (24.4.2, 27.3.4), which a host NMI
+			 * neither sets nor ends (vmx_events.c). */
 			e->kind = EXIT_HOST_EVENT;
 			return;
 		}
@@ -234,6 +230,12 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 		e->name = "exception or NMI exit of another type";
 		return;
 	}
+	case VMX_EXIT_INTERRUPT_WINDOW: /* requested by hv/vintr.c (25.2, vmx_events.c) */
+		e->kind = EXIT_IRQ_WINDOW;
+		return;
+	case VMX_EXIT_NMI_WINDOW:
+		e->kind = EXIT_NMI_WINDOW;
+		return;
 	case VMX_EXIT_MONITOR:
 	case VMX_EXIT_MWAIT:
 		e->kind = EXIT_HIDDEN_INSN;
@@ -262,49 +264,6 @@ static void entry_failed(struct vcpu *v, int rc)
 	vcpu_stop(v, "VM%s failed: VM-instruction error %u (%s)", insn, err, vmx_insn_error_name(err));
 }
 
-/* VM-entry event injection (24.8.3): the interruption information, and the error code
- * when one is delivered. */
-static void inject_event(uint32_t vector, uint32_t type, bool deliver_error, uint32_t error)
-{
-	uint32_t info = vector | (type << 8) | INTR_INFO_VALID;
-	if (deliver_error) {
-		info |= INTR_INFO_DELIVER_ERROR;
-		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, error);
-	}
-	vmwrite(VMCS_ENTRY_INTR_INFO, info);
-}
-
-static void inject_exception(unsigned vector)
-{
-	/* A hardware exception needs no instruction length; the error code, if the exception
-	 * has one in the guest's mode (none in real mode, 26.2.1.3), is 0. */
-	inject_event(vector, INTR_TYPE_HW_EXCEPTION, exc_has_error_code(vector, vmread(VMCS_GUEST_CR0)),
-		     0);
-}
-
-/* ACT_REFLECT: the intercepted #DB or #AC, delivered to the guest as the CPU would have.
- * A #DB that exits has not touched DR6 yet: its bits are in the exit qualification (27.1,
- * table 27-1), and DR6 is the guest's own, live in the CPU (never switched), so they go
- * there directly; delivering #DB clears DR7.GD (vol. 3A 17.2.4). INT1 is re-injected as
- * a privileged software exception with its instruction length (24.8.3). */
-static void reflect_exception(void)
-{
-	uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
-	uint32_t vector = INTR_INFO_VECTOR(info), type = INTR_INFO_TYPE(info);
-	if (vector == 1) {
-		uint64_t q = vmread(VMCS_EXIT_QUALIFICATION), dr6;
-		__asm__ __volatile__("mov %%dr6, %0" : "=r"(dr6));
-		dr6 = (dr6 & ~0xfull) | (q & (0xfull | BIT(13) | DR6_BS));
-		dr6 = q & BIT(16) ? dr6 & ~BIT(16) : dr6 | BIT(16); /* RTM is active low in DR6 */
-		__asm__ __volatile__("mov %0, %%dr6" : : "r"(dr6));
-		vmwrite(VMCS_GUEST_DR7, vmread(VMCS_GUEST_DR7) & ~BIT(13));
-	}
-	if (type == INTR_TYPE_PRIV_SW_EXCEPTION)
-		vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
-	bool has_error = info & INTR_INFO_DELIVER_ERROR;
-	inject_event(vector, type, has_error, has_error ? (uint32_t)vmread(VMCS_EXIT_INTR_ERROR) : 0);
-}
-
 /* Control-register exits are the backend's own business: the core never sees them. */
 static enum exit_action handle_cr(struct vcpu *v, uint32_t insn_len)
 {
@@ -312,7 +271,7 @@ static enum exit_action handle_cr(struct vcpu *v, uint32_t insn_len)
 	if (rc < 0)
 		return ACT_STOP;
 	if (rc > 0) {
-		inject_exception(13);
+		vmx_inject_exception(13);
 		return ACT_RESUME;
 	}
 	vmx_advance_rip(v->arch, insn_len);
@@ -338,18 +297,34 @@ static int prepare_entry(struct vcpu *v, struct vmx_vcpu *x)
 /* 0: re-enter the guest; 1: the guest has ended. Called by vmx_run_loop for every exit
  * vmx_exit_fast() does not finish, with every guest GPR saved in v->gprs. An injected
  * event was delivered: VM exit cleared the valid bit of the VM-entry interruption
- * information (24.8.3), so nothing is injected twice. */
+ * information (24.8.3), so nothing is injected twice; an event whose delivery the exit
+ * cut off is queued again first (vmx_events.c). An exception the handler injects then
+ * takes its place, as on hardware: only the reflected #DB/#AC can follow a cut-off
+ * delivery (the other injections answer instruction exits), and both are benign, so the
+ * CPU would deliver them instead, with no #DF (31.7.1.1, vol. 3A 6.15 table 6-5). Before
+ * re-entering, hv/vintr.c delivers the guest's pending interrupts and NMIs. */
 int vmx_exit_slow(struct vcpu *v);
 int vmx_exit_slow(struct vcpu *v)
 {
 	struct vmx_vcpu *x = v->arch;
 	uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON);
 	enum exit_action act;
+	bool entered = !(reason & EXIT_REASON_ENTRY_FAILURE);
 	/* Before any handler changes EFER or PAT; not after a failed entry (the guest never ran,
 	 * and the failure's own diagnostics come first). */
-	if (__builtin_expect(x->cpu->check_lists, 0) && !(reason & EXIT_REASON_ENTRY_FAILURE) &&
-	    vmx_efer_pat_check(v))
+	if (__builtin_expect(x->cpu->check_lists, 0) && entered && vmx_efer_pat_check(v))
 		return 1;
+	if (entered && vmx_requeue_cut_off_event(EXIT_REASON_BASIC(reason)) &&
+	    EXIT_REASON_BASIC(reason) == VMX_EXIT_EPT_VIOLATION) {
+		/* The CPU's own accesses while delivering an event (IDT, GDT, TSS, stack) hit an
+		 * unmapped page: there is no instruction to emulate (27.2.3). */
+		ACCT_EXIT(v, EXIT_NPF);
+		vcpu_stop(v, "event delivery (vector %u) touched guest-physical 0x%llx: its IDT, "
+			  "GDT, TSS or stack is outside its memory or in its APIC page",
+			  (unsigned)INTR_INFO_VECTOR(vmread(VMCS_IDT_VECTORING_INFO)),
+			  (unsigned long long)vmread(VMCS_GUEST_PHYSICAL_ADDRESS));
+		return 1;
+	}
 	if (reason == VMX_EXIT_CR_ACCESS) {
 		ACCT_EXIT(v, EXIT_UNKNOWN); /* charged to no exit kind the core knows */
 		act = handle_cr(v, (uint32_t)vmread(VMCS_EXIT_INSN_LEN));
@@ -363,22 +338,24 @@ int vmx_exit_slow(struct vcpu *v)
 	}
 	switch (act) {
 	case ACT_INJECT_GP:
-		inject_exception(13);
+		vmx_inject_exception(13);
 		break;
 	case ACT_INJECT_UD:
-		inject_exception(6);
+		vmx_inject_exception(6);
 		break;
 	case ACT_INJECT_NM:
-		inject_exception(7);
+		vmx_inject_exception(7);
 		break;
 	case ACT_REFLECT:
-		reflect_exception();
+		vmx_reflect_exception();
 		break;
 	case ACT_STOP:
 		return 1;
 	default:
 		break;
 	}
+	if (v->end.kind != GUEST_RUNNING || vcpu_deliver_events(v))
+		return 1;
 	return prepare_entry(v, x) ? 1 : 0;
 }
 
@@ -404,4 +381,8 @@ const struct virt_backend vmx_backend = {
 	.set_intercept = vmx_set_intercept,
 	.cpuid_caps = vmx_vcpu_cpuid_caps,
 	.debug_break_entry = vmx_debug_break_entry,
+	.event_state = vmx_event_state,
+	.inject_event = vmx_inject_event,
+	.request_window = vmx_request_window,
+	.wait_interrupt = vmx_wait_interrupt,
 };

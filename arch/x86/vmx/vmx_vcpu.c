@@ -17,6 +17,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/efer.h"
 #include "arch/x86/cpu_tables.h"
+#include "arch/x86/guest_ram_map.h"
 #include "arch/x86/msr_index.h"
 #include "arch/x86/page_table.h"
 #include "arch/x86/pat.h"
@@ -120,7 +121,8 @@ static void init_controls(struct vcpu *v, struct vmx_vcpu *x)
 {
 	const struct vmx_controls *c = &x->cpu->ctl;
 	vmwrite(VMCS_PIN_CONTROLS, c->pin);
-	vmwrite(VMCS_PROC_CONTROLS, c->proc);
+	x->proc_controls = c->proc; /* no window exiting yet (vmx_events.c) */
+	vmwrite(VMCS_PROC_CONTROLS, x->proc_controls);
 	vmwrite(VMCS_PROC_CONTROLS2, c->proc2);
 	vmwrite(VMCS_EXIT_CONTROLS, c->exit);
 	x->entry_controls = c->entry; /* "IA-32e mode guest" off: the guest starts in 32-bit mode */
@@ -168,7 +170,7 @@ static int alloc_vcpu(struct vcpu *v, struct vmx_vcpu **out)
 	uint64_t lists = page_alloc(&hv_pool, 2 * MSR_LIST_PAGES, PAGE_SIZE);
 	uint64_t ept = pt_new_root(&hv_pool);
 	if (!x || !vmcs || !msr_bitmap || !io || !vapic || !lists || !ept ||
-	    pt_map(&hv_pool, ept, 0, v->mem_hpa, v->mem.size, &pt_format_ept))
+	    guest_ram_map(&hv_pool, ept, v->mem_hpa, v->mem.size, &pt_format_ept))
 		return -1;
 	memset(x, 0, sizeof(*x));
 	x->vmcs_pa = vmcs;

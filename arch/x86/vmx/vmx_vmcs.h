@@ -126,6 +126,7 @@
 #define VMCS_EXIT_INTR_INFO 0x4404
 #define VMCS_EXIT_INTR_ERROR 0x4406
 #define VMCS_IDT_VECTORING_INFO 0x4408
+#define VMCS_IDT_VECTORING_ERROR 0x440a
 #define VMCS_EXIT_INSN_LEN 0x440c
 #define VMCS_GUEST_ES_LIMIT 0x4800 /* ES..TR limits: +2 each, then GDTR, IDTR */
 #define VMCS_GUEST_GDTR_LIMIT 0x4810
@@ -176,7 +177,9 @@
 /* Pin-based (24.6.1, table 24-5). */
 #define PIN_EXTERNAL_INTERRUPT_EXITING BIT(0)
 #define PIN_NMI_EXITING BIT(3)
+#define PIN_VIRTUAL_NMIS BIT(5)
 /* Primary processor-based (24.6.2, table 24-6). */
+#define PROC_INTERRUPT_WINDOW_EXITING BIT(2)
 #define PROC_USE_TSC_OFFSETTING BIT(3)
 #define PROC_HLT_EXITING BIT(7)
 #define PROC_INVLPG_EXITING BIT(9)
@@ -186,6 +189,7 @@
 #define PROC_CR3_LOAD_EXITING BIT(15)
 #define PROC_CR3_STORE_EXITING BIT(16)
 #define PROC_USE_TPR_SHADOW BIT(21)
+#define PROC_NMI_WINDOW_EXITING BIT(22)
 #define PROC_USE_IO_BITMAPS BIT(25)
 #define PROC_USE_MSR_BITMAPS BIT(28)
 #define PROC_MONITOR_EXITING BIT(29)
@@ -215,10 +219,16 @@
 /* VM-entry interruption information (24.8.3, table 24-14). */
 #define INTR_INFO_VECTOR(i) ((i) & 0xffu)
 #define INTR_INFO_TYPE(i) (((i) >> 8) & 7u)
+#define INTR_TYPE_EXTERNAL 0u
 #define INTR_TYPE_NMI 2u
 #define INTR_TYPE_HW_EXCEPTION 3u
+#define INTR_TYPE_SW_INTERRUPT 4u       /* INT n */
 #define INTR_TYPE_PRIV_SW_EXCEPTION 5u /* INT1 (ICEBP) */
+#define INTR_TYPE_SW_EXCEPTION 6u      /* INT3, INTO */
 #define INTR_INFO_DELIVER_ERROR BIT(11)
+/* Exit interruption information and the exit qualification of EPT violations: an IRET
+ * that unblocked (virtual) NMIs faulted or exited (27.2.2, table 27-7). */
+#define INTR_INFO_NMI_UNBLOCKED_BY_IRET BIT(12)
 #define INTR_INFO_VALID BIT(31)
 
 /* Guest interruptibility state (24.4.2, table 24-3). */
@@ -241,6 +251,8 @@ enum vmx_exit_reason {
 	VMX_EXIT_TRIPLE_FAULT = 2,
 	VMX_EXIT_INIT = 3,
 	VMX_EXIT_SIPI = 4,
+	VMX_EXIT_INTERRUPT_WINDOW = 7,
+	VMX_EXIT_NMI_WINDOW = 8,
 	VMX_EXIT_CPUID = 10,
 	VMX_EXIT_GETSEC = 11,
 	VMX_EXIT_HLT = 12,
