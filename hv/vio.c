@@ -2,32 +2,35 @@
 #include "hv/log.h"
 #include "hv/vio.h"
 
+/* Was port p logged as having no device? (Never set for an emulated port.) Inline: for a
+ * guest polling a port with nothing behind it (port 0x80) this test is all the exit does. */
+static inline bool port_logged(const struct vcpu *v, uint16_t p)
+{
+	return v->ports_seen && (v->ports_seen[p >> 3] & (1u << (p & 7)));
+}
+
 /*
- * A byte of an access at port + i that is not the UART's: the 8259 pair, or no device (all
- * ones, write ignored; the first port of an access logged once). Out of line and checked
- * in this order so that a port already logged, the common case of a guest polling a port
- * with nothing behind it (port 0x80), costs one bitmap test and nothing more.
+ * Byte i of an access at port that is neither the UART's nor an already-logged port: the
+ * 8259 pair, or no device (all ones, write ignored; the access's first port logged once).
+ * Reached for i > 0 only for the 8259's ports, so a one-byte access pays no PIC test.
  */
-static __attribute__((noinline)) void other_port(struct vcpu *v, uint16_t port, unsigned i,
-						 unsigned size, bool in, uint8_t *b)
+static __attribute__((noinline)) uint8_t other_port(struct vcpu *v, uint16_t port, unsigned i,
+						    unsigned size, bool in, uint8_t wval)
 {
 	uint16_t p = (uint16_t)(port + i);
-	uint8_t bit = (uint8_t)(1u << (p & 7));
-	if (v->ports_seen && (v->ports_seen[p >> 3] & bit))
-		return; /* never set for a PIC port */
 	if (vpic_port(p)) {
 		if (in)
-			*b = vpic_read(&v->pic, p);
-		else
-			vpic_write(&v->pic, p, *b);
-		return;
+			return vpic_read(&v->pic, p);
+		vpic_write(&v->pic, p, wval);
+		return 0;
 	}
-	if (i != 0 || !v->ports_seen)
-		return;
-	v->ports_seen[p >> 3] |= bit;
-	hv_printf("hv: guest %s: no device at I/O port 0x%x (%s, %u byte%s): %s; logged once\n",
-		  v->cfg->name, port, in ? "read" : "write", size, size > 1 ? "s" : "",
-		  in ? "reads all ones" : "write ignored");
+	if (i == 0 && v->ports_seen) {
+		v->ports_seen[p >> 3] |= (uint8_t)(1u << (p & 7));
+		hv_printf("hv: guest %s: no device at I/O port 0x%x (%s, %u byte%s): %s; logged once\n",
+			  v->cfg->name, port, in ? "read" : "write", size, size > 1 ? "s" : "",
+			  in ? "reads all ones" : "write ignored");
+	}
+	return 0xff;
 }
 
 static uint32_t port_read(struct vcpu *v, uint16_t port, unsigned size)
@@ -38,8 +41,8 @@ static uint32_t port_read(struct vcpu *v, uint16_t port, unsigned size)
 		uint8_t b = 0xff;
 		if (p >= VUART_BASE && p < VUART_BASE + VUART_PORTS)
 			b = vuart_read(&v->uart, p - VUART_BASE);
-		else
-			other_port(v, port, i, size, true, &b);
+		else if ((i == 0 || vpic_port(p)) && !port_logged(v, p))
+			b = other_port(v, port, i, size, true, 0);
 		val |= (uint32_t)b << (8 * i);
 	}
 	return val;
@@ -74,11 +77,10 @@ enum exit_action vio_access(struct vcpu *v, uint64_t *rax, uint16_t port, unsign
 	}
 	for (unsigned i = 0; i < size; i++) {
 		uint16_t p = (uint16_t)(port + i);
-		uint8_t b = (uint8_t)(val >> (8 * i));
 		if (p >= VUART_BASE && p < VUART_BASE + VUART_PORTS)
-			vuart_write(&v->uart, p - VUART_BASE, b);
-		else
-			other_port(v, port, i, size, false, &b);
+			vuart_write(&v->uart, p - VUART_BASE, (uint8_t)(val >> (8 * i)));
+		else if ((i == 0 || vpic_port(p)) && !port_logged(v, p))
+			other_port(v, port, i, size, false, (uint8_t)(val >> (8 * i)));
 	}
 	return ACT_SKIP;
 }

@@ -50,6 +50,14 @@ int xsave_layout_init(struct xsave_layout *l, cpuid_source_fn cpuid)
 		if (!has(xsave_supported(l), i))
 			continue;
 		struct cpuid_value c = cpuid(0xd, i);
+		if (!c.eax && !c.ebx && !c.ecx && !c.edx) {
+			/* Listed in (0xD,0)/(0xD,1) but not described (Bochs 2.7 tigerlake: PKRU):
+			 * nothing can be saved or sized for it, so it is not a component here, as
+			 * the guest's CPUID view drops it too (hv/cpuid_policy.c). */
+			l->user_mask &= ~BIT(i);
+			l->sup_mask &= ~BIT(i);
+			continue;
+		}
 		struct xsave_component *x = &l->comp[i];
 		x->size = c.eax;
 		x->offset = c.ebx;

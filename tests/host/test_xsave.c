@@ -40,6 +40,10 @@ static const struct fake_cpuid_entry no_xsave[] = {
 static const struct fake_cpuid_entry zero_size[] = {
 	LEAF0, { 0xd, 0, { 0x7, 576, 832, 0 } }, { 0xd, 2, { 0, 576, 0, 0 } } };
 static const struct fake_cpuid_entry past_ecx[] = { LEAF0, { 0xd, 0, { 0x7, 576, 576, 0 } }, AVX };
+/* Bochs 2.7 tigerlake: PKRU (9) listed in (0xD,0) EAX, (0xD,9) all zero. */
+static const struct fake_cpuid_entry undescribed[] = {
+	LEAF0, { 0xd, 0, { 0x2e7, 576, 2696, 0 } }, { 0xd, 1, { 0xf, 576, 0, 0 } }, AVX, AVX512,
+};
 
 #define SOURCE(fn, t)                                                \
 	static struct cpuid_value fn(uint32_t leaf, uint32_t subleaf) \
@@ -54,6 +58,7 @@ SOURCE(src_small_noc, hybrid_small_noc)
 SOURCE(src_no_xsave, no_xsave)
 SOURCE(src_zero_size, zero_size)
 SOURCE(src_past_ecx, past_ecx)
+SOURCE(src_undescribed, undescribed)
 
 TEST(xsave_layout_qemu_tcg_standard)
 {
@@ -382,4 +387,15 @@ TEST(xsave_grow_rejects_unpermitted_and_corrupt_headers)
 	CHECK_EQ(xsave_area_grow(&e.heap, &a, XFEATURE_PKRU), XSAVE_OK);
 	xsave_area_destroy(&e.heap, &a);
 	pool_env_free(&e);
+}
+
+/* A component the CPU lists but does not describe is left out, not a reason to give up
+ * on XSAVE altogether. */
+TEST(xsave_layout_drops_undescribed_component)
+{
+	struct xsave_layout l;
+	REQUIRE(xsave_layout_init(&l, src_undescribed) == 0);
+	CHECK(l.valid);
+	CHECK_EQ(l.user_mask, 0xe7);
+	CHECK_EQ(xsave_layout_init(&l, src_zero_size), -1); /* described, but with size 0 */
 }
