@@ -48,6 +48,11 @@ void platform_send_nmi(uint32_t apic_id)
 	lapic_send_nmi(apic_id);
 }
 
+void platform_kick(uint32_t apic_id)
+{
+	lapic_send_fixed(apic_id, HV_KICK_VECTOR);
+}
+
 void platform_delay_us(uint64_t us)
 {
 	udelay(us);

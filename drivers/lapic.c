@@ -13,6 +13,7 @@
 #define REG_VERSION 0x30
 #define REG_TPR 0x80
 #define REG_EOI 0xb0
+#define REG_SVR 0xf0
 #define REG_ISR 0x100     /* 8 registers of 32 vectors each, 0x10 apart (11.8.4) */
 #define REG_IRR 0x200
 #define REG_LVT_CMCI 0x2f0
@@ -99,6 +100,11 @@ void lapic_send_nmi(uint32_t apic_id)
 	send_ipi(apic_id, ICR_NMI);
 }
 
+void lapic_send_fixed(uint32_t apic_id, uint8_t vector)
+{
+	send_ipi(apic_id, 0x4000u | vector); /* fixed, edge, level assert, physical (11.6.1) */
+}
+
 void lapic_send_sipi(uint32_t apic_id, uint8_t vector)
 {
 	send_ipi(apic_id, ICR_STARTUP | vector);
@@ -136,6 +142,12 @@ void lapic_quiesce(void)
 		for (uint32_t i = 0; i < n; i++)
 			mask_lvt(REG_EXT_LVT + 0x10 * i);
 	}
+	/* Software-enable the APIC, every LVT masked. An AP the hypervisor started with INIT
+	 * has SVR = 0xFF after it (SDM vol. 3A 11.4.7.1): software-disabled, and a disabled
+	 * APIC accepts no fixed interrupt (11.4.7.2): neither the host timer nor another
+	 * CPU's request (hv/vcpu_request.c) would reach it. Spurious vector 0xFF (its low
+	 * four bits set, as older CPUs require: 11.9). */
+	wr(REG_SVR, BIT(8) | 0xff);
 }
 
 /* The highest vector set in ISR or IRR (REG_ISR / REG_IRR), or -1. Vectors 0-15 are

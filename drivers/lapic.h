@@ -18,6 +18,7 @@ void lapic_timer_init(void);
 void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint8_t vector);
 void lapic_send_nmi(uint32_t apic_id);
+void lapic_send_fixed(uint32_t apic_id, uint8_t vector);
 /* Mask every LVT entry the CPU has (timer, LINT0/1, error, performance, thermal, CMCI,
  * AMD's extended LVTs): nothing the firmware armed can raise an interrupt any more. */
 void lapic_quiesce(void);

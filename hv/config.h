@@ -58,7 +58,17 @@ struct hv_debug {
 	 * lacked the "load IA32_EFER"/"load IA32_PAT" controls, so EFER and PAT switch through
 	 * the MSR autoload lists; check also verifies, at every slow exit, what they loaded. */
 	uint8_t vmx_msr_lists;
+	/* [hv] debug_stop_cpu: a CPU without a guest asks that CPU's hypervisor, through a host
+	 * interrupt, to stop its guest (hv/vcpu_request.c), about 50 ms after it started. */
+	uint32_t stop_cpu;
 };
+/* No debug key set. */
+#define HV_DEBUG_NONE                                                                        \
+	{                                                                                    \
+		.fault_cpu = HV_NO_DEBUG_FAULT, .bad_entry_cpu = HV_NO_DEBUG_FAULT,           \
+		.nmi_cpu = HV_NO_DEBUG_FAULT, .pending_irq_cpu = HV_NO_DEBUG_FAULT,          \
+		.stack_overflow_cpu = HV_NO_DEBUG_FAULT, .stop_cpu = HV_NO_DEBUG_FAULT,      \
+	}
 #define HV_DEBUG_MSR_LISTS_ON 1
 #define HV_DEBUG_MSR_LISTS_CHECK 2
 

@@ -41,6 +41,8 @@
  *                state (or a control) the CPU must refuse (entry-failure diagnostics)
  *     debug_nmi_cpu  the first CPU without a guest sends NMIs to that CPU for as
  *                long as its guest runs (host NMI handling while guests run)
+ *     debug_stop_cpu  the first CPU without a guest asks that CPU's hypervisor, with
+ *                a host interrupt, to stop its guest (cross-CPU requests)
  *     debug_stack_overflow_cpu  that CPU's hypervisor recurses until its stack runs
  *                into the guard page, before running its guest (stack-overflow
  *                containment testing)
@@ -115,6 +117,7 @@ static const struct key {
 	{ SEC_HV, "debug_fault_cpu", config_set_debug_fault_cpu, false, false },
 	{ SEC_HV, "debug_bad_entry", config_set_debug_bad_entry, false, false },
 	{ SEC_HV, "debug_nmi_cpu", config_set_debug_nmi_cpu, false, false },
+	{ SEC_HV, "debug_stop_cpu", config_set_debug_stop_cpu, false, false },
 	{ SEC_HV, "debug_stack_overflow_cpu", config_set_debug_stack_overflow_cpu, false, false },
 	{ SEC_HV, "debug_pending_irq", config_set_debug_pending_irq, false, false },
 	{ SEC_HV, "debug_vmx_msr_lists", config_set_debug_vmx_msr_lists, false, false },
@@ -242,12 +245,8 @@ int config_parse(const char *source, const char *text, size_t len, struct hv_con
 
 	memset(out, 0, sizeof(*out));
 	out->on_finish = HV_FINISH_POWEROFF;
-	out->debug.fault_cpu = HV_NO_DEBUG_FAULT;
+	out->debug = (struct hv_debug)HV_DEBUG_NONE;
 	out->debug_late_ap = HV_NO_DEBUG_FAULT;
-	out->debug.bad_entry_cpu = HV_NO_DEBUG_FAULT;
-	out->debug.nmi_cpu = HV_NO_DEBUG_FAULT;
-	out->debug.stack_overflow_cpu = HV_NO_DEBUG_FAULT;
-	out->debug.pending_irq_cpu = HV_NO_DEBUG_FAULT;
 	if (err && errlen)
 		err[0] = 0;
 	if (!text)

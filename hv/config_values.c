@@ -82,6 +82,11 @@ int config_set_debug_fault_cpu(struct config_parser *p, char *val)
 	return set_debug_cpu(p, val, "debug_fault_cpu", &p->cfg->debug.fault_cpu);
 }
 
+int config_set_debug_stop_cpu(struct config_parser *p, char *val)
+{
+	return set_debug_cpu(p, val, "debug_stop_cpu", &p->cfg->debug.stop_cpu);
+}
+
 int config_set_debug_nmi_cpu(struct config_parser *p, char *val)
 {
 	return set_debug_cpu(p, val, "debug_nmi_cpu", &p->cfg->debug.nmi_cpu);

@@ -39,6 +39,7 @@ int config_set_debug_late_ap(struct config_parser *p, char *val);
 int config_set_debug_fault_cpu(struct config_parser *p, char *val);
 int config_set_debug_bad_entry(struct config_parser *p, char *val);
 int config_set_debug_nmi_cpu(struct config_parser *p, char *val);
+int config_set_debug_stop_cpu(struct config_parser *p, char *val);
 int config_set_debug_stack_overflow_cpu(struct config_parser *p, char *val);
 int config_set_debug_pending_irq(struct config_parser *p, char *val);
 int config_set_debug_vmx_msr_lists(struct config_parser *p, char *val);

@@ -8,5 +8,8 @@
 bool debug_nmi_sender(uint32_t self, uint32_t target);
 /* Send NMIs to `target` from its guest's start to its end, then report. */
 void debug_nmi_storm(uint32_t self, uint32_t target);
+/* [hv] debug_stop_cpu (hv/debug_stop.c), sent by the same CPU: ask `target`'s hypervisor
+ * to stop its guest, then wait (bounded) for it to end. */
+void debug_stop_request(uint32_t self, uint32_t target);
 
 #endif

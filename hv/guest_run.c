@@ -10,8 +10,7 @@ static uint32_t guests_total;
 static uint32_t guests_done, guests_passed;
 static const struct virt_backend *backend;
 static enum hv_on_finish finish_how;
-static struct hv_debug debug = { HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false, HV_NO_DEBUG_FAULT,
-				  HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, 0 };
+static struct hv_debug debug = HV_DEBUG_NONE;
 
 void guest_run_init(uint32_t nguests, const struct virt_backend *be, enum hv_on_finish on_finish,
 		    const struct hv_debug *dbg)
@@ -115,6 +114,8 @@ void guest_run_cpu(struct percpu *pc)
 	if (!v) {
 		if (debug_nmi_sender(pc->index, debug.nmi_cpu))
 			debug_nmi_storm(pc->index, debug.nmi_cpu);
+		if (debug_nmi_sender(pc->index, debug.stop_cpu))
+			debug_stop_request(pc->index, debug.stop_cpu);
 		platform_park();
 	}
 	char err[160];

@@ -10,6 +10,10 @@ NORETURN void platform_park(void);
 NORETURN void platform_finish(enum hv_on_finish how);
 /* An NMI to the CPU with this local APIC ID; a busy wait. For [hv] debug_nmi_cpu. */
 void platform_send_nmi(uint32_t apic_id);
+/* A host interrupt (HV_KICK_VECTOR) to the CPU with this local APIC ID: its guest exits to
+ * the hypervisor's slow path, or its halt ends (hv/vcpu_request.c). */
+void platform_kick(uint32_t apic_id);
+#define HV_KICK_VECTOR 0xed
 void platform_delay_us(uint64_t us);
 /* The host TSC frequency the boot calibration measured (tsc_per_us), in kHz: the guests'
  * TSC and APIC timer frequency (hv/vlapic.h, CPUID leaves 0x15, 0x16, 0x40000010). */

@@ -59,6 +59,9 @@ struct vcpu {
 	 * disarmed) and the expiry platform_timer_arm returned. */
 	uint64_t host_timer_want, host_timer_expiry;
 	bool window_asked;      /* the last request_window asked for a window (hv/vintr.c) */
+	uint32_t requests;      /* VCPU_REQ_*: asked by another CPU (hv/vcpu_request.c) */
+	uint32_t req_from;
+	const char *req_why;
 };
 
 /* Core entry from a backend: decide what the exit means. Hot path. */

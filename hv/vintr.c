@@ -15,6 +15,7 @@
 #include "hv/host_cpu.h"
 #include "hv/platform.h"
 #include "hv/vcpu.h"
+#include "hv/vcpu_request.h"
 #include "hv/vlapic.h"
 
 static uint64_t guest_tsc(const struct vcpu *v)
@@ -96,8 +97,24 @@ bool vcpu_can_wake(struct vcpu *v)
 	return vlapic_pending_vector(a) >= 0 || vlapic_timer_deadline(a) != UINT64_MAX;
 }
 
+/* Another CPU asked something of this guest's hypervisor (hv/vcpu_request.c): its host
+ * interrupt brought the guest here. 1 when the guest has ended. */
+static int requests(struct vcpu *v)
+{
+	if (__builtin_expect(!__atomic_load_n(&v->requests, __ATOMIC_RELAXED), 1))
+		return 0;
+	if (!vcpu_take_requests(v))
+		return 0;
+	v->halted = false;
+	if (v->host_timer_want)
+		v->host_timer_expiry = platform_timer_arm(v->host_timer_want = 0);
+	return 1;
+}
+
 int vcpu_deliver_events(struct vcpu *v)
 {
+	if (requests(v))
+		return 1;
 	for (;;) {
 		if (deliver_once(v))
 			v->halted = false; /* any event delivered ends a halt (SDM vol. 2A HLT) */
@@ -120,6 +137,8 @@ int vcpu_deliver_events(struct vcpu *v)
 		host_timer_follow(v);
 		v->be->wait_interrupt(v);
 		v->host_timer_expiry = 0; /* the interrupt may have been the timer, early */
+		if (requests(v))
+			return 1;
 	}
 	host_timer_follow(v);
 	return 0;

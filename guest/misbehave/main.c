@@ -5,6 +5,8 @@
  *   outside    write just past the end of RAM, then 1 GiB further
  *   hlt        HLT with interrupts disabled (the guest could never wake up)
  *   forbidden  a virtualization instruction: VMRUN (AMD) or VMXON (Intel)
+ *   spin       loop forever with interrupts off and no exit (only a request from another
+ *              CPU, [hv] debug_stop_cpu, can stop it)
  * Exit status: 0x77 if the misbehaviour went unpunished, 0x78 for a bad mode.
  */
 #include "guest.h"
@@ -71,7 +73,7 @@ static void forbidden_instruction(void)
 uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	const char *mode = cmdline_value("mode");
-	static const char *const modes[] = { "triple", "outside", "hlt", "forbidden" };
+	static const char *const modes[] = { "triple", "outside", "hlt", "forbidden", "spin" };
 	bool known = false;
 
 	if (magic != MB_BOOT_MAGIC)
@@ -79,7 +81,7 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 	for (unsigned i = 0; mode && i < ARRAY_SIZE(modes); i++)
 		known |= strcmp(mode, modes[i]) == 0;
 	if (!known) {
-		printf("misbehave: %s mode: want mode=triple|outside|hlt|forbidden on the command line\n",
+		printf("misbehave: %s mode: want mode=triple|outside|hlt|forbidden|spin on the command line\n",
 		       mode ? "unknown" : "no");
 		return EXIT_BAD_MODE;
 	}
@@ -92,6 +94,10 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 			return EXIT_BAD_MODE;
 	} else if (strcmp(mode, "hlt") == 0) {
 		__asm__ volatile("cli; hlt" : : : "memory");
+	} else if (strcmp(mode, "spin") == 0) {
+		/* Never exits and never ends: only the hypervisor, from another CPU, can stop it
+		 * ([hv] debug_stop_cpu). Interrupts off, so nothing of the guest's own wakes it. */
+		__asm__ volatile("cli; 1: jmp 1b" : : : "memory");
 	} else {
 		forbidden_instruction();
 	}

@@ -35,10 +35,10 @@ check_log() {
 }
 
 # The apic guest's result lines (guest/apic/main.c): every subtest ran, each with its own
-# "ok" line, and nothing failed. Sets the array APIC_OK for a runner's pattern list.
+# "ok" line, and nothing failed, on CPU $1. Sets the array APIC_OK for a runner's pattern list.
 apic_ok_patterns() {
   APIC_OK=("^\[apic\] apic: 8 of 8 selected tests ran$" "^\[apic\] apic: [0-9]+ checks passed, 0 failed$"
-           "^hv: guest apic cpu 0: passed" "!FAIL"
+           "^hv: guest apic cpu $1: passed" "!FAIL"
            # the hypervisor's one-line messages, once per guest (docs/interrupts.md)
            "^hv: guest apic: .*IPI .* dropped: a guest cannot reach another core; logged once$"
            "^hv: guest apic: IA32_APIC_BASE write 0xfed00900 refused \(#GP\)")

@@ -110,6 +110,13 @@ void platform_send_nmi(uint32_t apic_id)
 	(void)apic_id;
 }
 
+uint32_t fake_kicks, fake_kick_apic_id;
+void platform_kick(uint32_t apic_id)
+{
+	fake_kicks++;
+	fake_kick_apic_id = apic_id;
+}
+
 void platform_delay_us(uint64_t us)
 {
 	(void)us;

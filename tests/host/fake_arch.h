@@ -63,6 +63,8 @@ extern const struct virt_backend fake_backend;
 /* A vcpu with guest memory of mem_size bytes, the fake backend and a CPUID view. */
 struct vcpu *fake_vcpu_new(uint64_t mem_size);
 void fake_vcpu_free(struct vcpu *v);
+/* platform_kick calls and the last APIC ID kicked. */
+extern uint32_t fake_kicks, fake_kick_apic_id;
 /* An RDMSR/WRMSR exit through hv_handle_exit (EDX:EAX = val for a write; a read's result
  * is left in the guest's EDX:EAX). */
 enum exit_action fake_msr_exit(struct vcpu *v, uint32_t index, bool write, uint64_t val);

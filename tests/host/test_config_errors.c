@@ -222,6 +222,15 @@ TEST(config_debug_nmi_key)
 	CHECK_ERR("[hv]\ndebug_nmi_cpu = -1\n", 2, "bad debug_nmi_cpu '-1'");
 }
 
+TEST(config_debug_stop_key)
+{
+	REQUIRE(parse(G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.stop_cpu, HV_NO_DEBUG_FAULT);
+	REQUIRE(parse("[hv]\ndebug_stop_cpu = 1\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.stop_cpu, 1);
+	CHECK_ERR("[hv]\ndebug_stop_cpu = one\n", 2, "bad debug_stop_cpu 'one'");
+}
+
 TEST(config_debug_pending_irq_key)
 {
 	REQUIRE(parse(G("a", "0")) == 0);

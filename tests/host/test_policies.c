@@ -97,8 +97,7 @@ TEST(run_summary_counts_and_finishes_once)
 	console_set_sink(capture);
 	struct vcpu *a = fake_vcpu_new(4 << 20), *b = fake_vcpu_new(4 << 20);
 	guest_run_init(2, &fake_backend, HV_FINISH_HALT,
-		       &(struct hv_debug){ HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, false, HV_NO_DEBUG_FAULT,
-					   HV_NO_DEBUG_FAULT, HV_NO_DEBUG_FAULT, 0 });
+		       &(struct hv_debug)HV_DEBUG_NONE);
 	vcpu_exit_status(a, 0);
 	a->exits[EXIT_CPUID] = 5;
 	fake_finish_how = -1;

@@ -1,5 +1,7 @@
 /* Event delivery (hv/vintr.c) with the fake backend and the real virtual APIC. */
 #include <string.h>
+#include "hv/vcpu_request.h"
+#include "hv/percpu.h"
 #include "hv/vintr.h"
 #include "hv/vlapic_regs.h"
 #include "tests/host/fake_arch.h"
@@ -372,4 +374,35 @@ TEST(vintr_idle_exit_skips_backend_but_closes_windows)
 	CHECK_EQ(vcpu_deliver_events(v), 0);
 	CHECK_EQ(G(v)->window_calls, calls);
 	fake_vcpu_free(v);
+}
+
+/* Another CPU's request (hv/vcpu_request.c): it kicks the guest's CPU with a host
+ * interrupt, and the slow path, right before re-entry, stops the guest with the reason;
+ * a guest halted with a timer armed ends its halt for it. Nothing is injected. */
+TEST(vintr_stop_request_from_another_cpu)
+{
+	struct vcpu *v = new_vcpu(true);
+	hv_cpus[v->cpu].apic_id = 7;
+	fake_kicks = 0;
+	CHECK_EQ(vcpu_deliver_events(v), 0); /* nothing asked yet */
+	vcpu_request_stop(v, 3, "a test");
+	CHECK_EQ(fake_kicks, 1);
+	CHECK_EQ(fake_kick_apic_id, 7);
+	CHECK_EQ(vcpu_deliver_events(v), 1);
+	CHECK_EQ(v->end.kind, GUEST_STOPPED);
+	CHECK(strstr(v->end.reason, "at the request of cpu 3 (a test)") != NULL);
+	CHECK_EQ(v->requests, 0);
+	fake_vcpu_free(v);
+
+	v = new_vcpu(true);
+	arm_deadline(v, 0x50, now(v) + 1000000);
+	struct vm_exit e = { .kind = EXIT_HLT, .insn_len = 1 };
+	CHECK_EQ(hv_handle_exit(v, &e), ACT_SKIP);
+	vcpu_request_stop(v, 0, "while halted"); /* arrives before the wait: taken first */
+	CHECK_EQ(vcpu_deliver_events(v), 1);
+	CHECK(!v->halted);
+	CHECK_EQ(G(v)->injects, 0);
+	CHECK_EQ(v->end.kind, GUEST_STOPPED);
+	fake_vcpu_free(v);
+	hv_cpus[0].apic_id = 0;
 }
