@@ -111,8 +111,21 @@ static int requests(struct vcpu *v)
 	return 1;
 }
 
+/* The common slow exit of a guest without APIC activity (an MSR access, say): no virtual
+ * timer counting, no host timer armed, nothing requested, pending, asked for or waited
+ * on. Nothing to poll, decide or arm: vcpu_deliver_events returns at once. */
+static bool idle(const struct vcpu *v)
+{
+	const struct vlapic *a = &v->lapic;
+	return !__atomic_load_n(&v->requests, __ATOMIC_RELAXED) && !v->halted && !v->window_asked &&
+	       !a->nmi_pending && !a->timer_armed && !a->tsc_deadline && !v->host_timer_want &&
+	       !vlapic_irr_any(a);
+}
+
 int vcpu_deliver_events(struct vcpu *v)
 {
+	if (idle(v))
+		return 0;
 	if (requests(v))
 		return 1;
 	for (;;) {
