@@ -14,31 +14,7 @@ MSR_X2_SELF   equ 0x83F
 VEC_SELF      equ 0x41
 HLT_AHEAD     equ 10000          ; TSC ticks from arming the deadline to its expiry
 
-%macro TIMED 2 ; name, body macro
-global %1
-%1:
-	push ebx
-	push esi
-	push edi
-	push ebp
-	mov edi, [esp + 20]
-	rdtsc
-	mov esi, eax
-	mov ebp, edx
-align 16
-.loop:
-	%2
-	dec edi
-	jnz .loop
-	rdtsc
-	sub eax, esi
-	sbb edx, ebp
-	pop ebp
-	pop edi
-	pop esi
-	pop ebx
-	ret
-%endmacro
+%include "guest/bench/timed.inc"
 
 ; A TSC deadline far ahead (2^32 ticks): it never fires while measured, and it changes
 ; every time, as an OS's next-event writes do.

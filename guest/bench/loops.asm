@@ -6,31 +6,7 @@
 bits 32
 section .text
 
-%macro TIMED 2 ; name, body macro
-global %1
-%1:
-	push ebx
-	push esi
-	push edi
-	push ebp
-	mov edi, [esp + 20]
-	rdtsc
-	mov esi, eax
-	mov ebp, edx
-align 16
-.loop:
-	%2
-	dec edi
-	jnz .loop
-	rdtsc
-	sub eax, esi
-	sbb edx, ebp
-	pop ebp
-	pop edi
-	pop esi
-	pop ebx
-	ret
-%endmacro
+%include "guest/bench/timed.inc"
 
 %macro B_CPUID 0
 	xor eax, eax
@@ -69,3 +45,5 @@ TIMED loop_out, B_OUT
 TIMED loop_out_empty, B_NOTHING
 TIMED loop_rdmsr, B_RDMSR
 TIMED loop_rdmsr_empty, B_ECX_EFER
+
+section .note.GNU-stack noalloc noexec nowrite progbits
