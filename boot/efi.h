@@ -10,8 +10,9 @@ extern EFI_HANDLE efi_image;
 
 /* boot/efi_files.c: files beside hv.efi on its boot device. */
 void efi_files_init(void);
-/* Read path (relative to hv.efi's folder unless it starts with / or \). Returns 0, or -1
- * with err filled. The buffer is firmware loader data: it survives ExitBootServices. */
+/* Read path (relative to hv.efi's folder unless it starts with / or \). Returns
+ * FILE_READ_OK, or FILE_READ_NOT_FOUND / FILE_READ_ERROR (hv/config_file.h) with err filled.
+ * The buffer is firmware loader data: it survives ExitBootServices. */
 int efi_read_file(const char *path, void **data, size_t *size, char *err, size_t errlen);
 
 /* boot/efi_memory.c */

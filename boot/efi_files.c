@@ -1,5 +1,6 @@
 /* Reading hv.cfg, kernels and modules from hv.efi's own boot device (UEFI 2.10, 13.4, 13.5). */
 #include "boot/efi.h"
+#include "hv/config_file.h"
 #include "hv/fmt.h"
 #include "hv/lib.h"
 
@@ -50,7 +51,7 @@ int efi_read_file(const char *path, void **data, size_t *size, char *err, size_t
 	*data = NULL;
 	if (!root) {
 		hv_snprintf(err, errlen, "%s: no file system on the boot device", path);
-		return -1;
+		return FILE_READ_NOT_FOUND;
 	}
 	if (path[0] != '/' && path[0] != '\\')
 		for (size_t i = 0; image_dir[i] && n + 1 < ARRAY_SIZE(name); i++)
@@ -60,16 +61,27 @@ int efi_read_file(const char *path, void **data, size_t *size, char *err, size_t
 	name[n] = 0;
 
 	EFI_FILE_PROTOCOL *f;
-	if (EFI_ERROR(root->Open(root, &f, name, EFI_FILE_MODE_READ, 0))) {
+	EFI_STATUS st = root->Open(root, &f, name, EFI_FILE_MODE_READ, 0);
+	if (st == EFI_NOT_FOUND) {
 		hv_snprintf(err, errlen, "%s: file not found", path);
-		return -1;
+		return FILE_READ_NOT_FOUND;
+	}
+	if (EFI_ERROR(st)) { /* UEFI 2.10 13.5 Open: device error, corrupted volume, access denied... */
+		hv_snprintf(err, errlen, "%s: cannot open it (EFI status 0x%llx)", path,
+			    (unsigned long long)st);
+		return FILE_READ_ERROR;
 	}
 	uint8_t info_buf[SIZE_OF_EFI_FILE_INFO + 512];
 	UINTN info_size = sizeof(info_buf);
 	EFI_GUID info_guid = EFI_FILE_INFO_ID;
-	int rc = -1;
+	int rc = FILE_READ_ERROR;
 	if (EFI_ERROR(f->GetInfo(f, &info_guid, &info_size, info_buf))) {
 		hv_snprintf(err, errlen, "%s: cannot read its size", path);
+		goto out;
+	}
+	/* Open succeeds on a directory too (UEFI 2.10 13.5); reading it lists entries. */
+	if (((EFI_FILE_INFO *)info_buf)->Attribute & EFI_FILE_DIRECTORY) {
+		hv_snprintf(err, errlen, "%s: is a directory, not a file", path);
 		goto out;
 	}
 	UINTN len = (UINTN)((EFI_FILE_INFO *)info_buf)->FileSize;
@@ -86,7 +98,7 @@ int efi_read_file(const char *path, void **data, size_t *size, char *err, size_t
 	}
 	*data = buf;
 	*size = len;
-	rc = 0;
+	rc = FILE_READ_OK;
 out:
 	f->Close(f);
 	return rc;

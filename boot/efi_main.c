@@ -11,6 +11,7 @@
 #include "drivers/uart16550.h"
 #include "hv/builtin_guests.h"
 #include "hv/config.h"
+#include "hv/config_file.h"
 #include "hv/cpu_topology.h"
 #include "hv/host_cpu.h"
 #include "hv/lib.h"
@@ -40,10 +41,19 @@ static void load_config(void)
 	void *text;
 	size_t len;
 	char err[200];
-	if (efi_read_file("hv.cfg", &text, &len, err, sizeof(err))) {
+	char read_err[200];
+	switch (config_origin(efi_read_file("hv.cfg", &text, &len, read_err, sizeof(read_err)),
+			      read_err, err, sizeof(err))) {
+	case CONFIG_FROM_FILE:
+		break;
+	case CONFIG_FROM_DEFAULT:
 		config_source = "built-in config";
 		text = (void *)builtin_default_config;
 		len = strlen(builtin_default_config);
+		break;
+	case CONFIG_UNREADABLE:
+		hv_printf("hv: %s\n", err);
+		fail("configuration error");
 	}
 	hv_printf("hv: configuration: %s\n", config_source);
 	if (config_parse(config_source, text, len, &config, err, sizeof(err))) {
@@ -120,6 +130,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	find_cpus();
 	char err[200];
 	if (config_place(config_source, &config, hv_ncpus, err, sizeof(err))) {
+		hv_printf("hv: %s\n", err);
+		fail("configuration error");
+	}
+	if (config_check_xcr0(config_source, &config, host_xcr0_supported(), err, sizeof(err))) {
 		hv_printf("hv: %s\n", err);
 		fail("configuration error");
 	}

@@ -33,6 +33,7 @@ struct hv_guest_cfg {
 	struct hv_module_cfg modules[HV_MAX_MODULES];
 	bool xcr0_set;
 	uint64_t xcr0;
+	uint32_t xcr0_line;         /* line of the xcr0 key, for config_check_xcr0 */
 	uint32_t line;              /* line of the [guest] header, for later messages */
 };
 
@@ -108,6 +109,12 @@ const struct hv_guest_cfg *config_guest_for_cpu(const struct hv_config *cfg, uin
 
 const char *config_on_finish_name(enum hv_on_finish f);
 
+/*
+ * Fails, naming the guest and the line of its xcr0 key, when a configured xcr0
+ * sets bits the CPU lacks (supported: CPUID.(EAX=0DH,ECX=0):EDX:EAX).
+ */
+int config_check_xcr0(const char *source, const struct hv_config *cfg, uint64_t supported,
+		      char *err, size_t errlen);
 /*
  * Refuse two different [guest] sections on threads of one core (SMT siblings: APIC IDs that
  * agree above the low smt_bits, hv/cpu_topology.h) unless cfg->smt_shared. The copies of a

@@ -9,9 +9,9 @@
  *
  * Format, by example:
  *
- *     # A comment: '#' as the first non-blank character of a line.
+ *     # A comment: from a '#' at the start of a line or after a blank.
  *     [hv]
- *     on_finish = poweroff
+ *     on_finish = poweroff   # a comment after a value
  *
  *     [guest web]
  *     cpu = 2
@@ -22,8 +22,10 @@
  *     xcr0 = 0x7
  *
  * - One `key = value` per line; spaces around '=' are optional, the value is
- *   trimmed, keys are case-sensitive. A '#' after the start of a line is part
- *   of the value. Blank lines are ignored. Lines end in LF or CRLF and hold at
+ *   trimmed, keys are case-sensitive. A '#' at the start of a line or after a
+ *   space or tab starts a comment that runs to the end of the line; a '#' with
+ *   no blank before it is part of the value (cmdline = a#b). Blank lines are
+ *   ignored. Lines end in LF or CRLF and hold at
  *   most 511 characters. A leading UTF-8 byte order mark is skipped; other
  *   control characters than tab are errors.
  * - [hv] (optional, at most once) holds global settings:
@@ -60,16 +62,20 @@
  *     memory     required. Bytes, or a number with a K, M or G suffix; a
  *                multiple of 2 MiB from 4 MiB to 64 GiB.
  *     kernel     required. A path relative to hv.efi's folder ('/' or '\'
- *                separators), or builtin:NAME.
- *     cmdline    the kernel command line, to the end of the line; may be empty.
+ *                separators), or builtin:NAME. Printable ASCII only.
+ *     cmdline    the kernel command line, to the end of the line or a comment;
+ *                may be empty.
  *     module     a path as for kernel, then optionally whitespace and the
  *                module's command line. Up to 8, passed in file order.
  *     xcr0       the XCR0 feature bits the guest may use, hex (0x...) or
  *                decimal; must be a combination XSETBV accepts (x87 set, AVX
- *                with SSE, ...). Default: all the CPU has except AMX.
+ *                with SSE, ...) of user-state components only (no supervisor or
+ *                reserved bits); bits the CPU lacks are refused at boot
+ *                (config_check_xcr0). Default: all the CPU has except AMX.
  *
  * A file without any guest is an error. Parsing stops at the first error, with a one-line message such as
- * "hv.cfg:7: unknown key 'memroy' in [guest web]".
+ * "hv.cfg:7: unknown key 'memroy' in [guest web]"; bytes that are not printable
+ * ASCII are quoted as \xNN.
  */
 #include "hv/config_values.h"
 #include "hv/lib.h"
@@ -80,13 +86,15 @@ int config_fail(const struct config_parser *p, const char *fmt, ...)
 {
 	if (!p->err || !p->errlen)
 		return -1;
+	/* Messages quote values from the file: only printable ASCII reaches the console. */
+	char msg[256];
+	va_list ap;
+	va_start(ap, fmt);
+	hv_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	int n = hv_snprintf(p->err, p->errlen, "%s:%u: ", p->source, p->line);
-	if (n >= 0 && (size_t)n < p->errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		hv_vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
+	if (n >= 0 && (size_t)n < p->errlen)
+		hv_escape(p->err + n, p->errlen - (size_t)n, msg);
 	return -1;
 }
 
@@ -199,10 +207,22 @@ static int parse_header(struct config_parser *p, char *s)
 	return config_fail(p, "unknown section '[%s]'", inner);
 }
 
+/* '#' at the start of a line or after a blank starts a comment; "a#b" keeps its '#'. */
+static void strip_comment(char *s)
+{
+	for (size_t i = 0; s[i]; i++) {
+		if (s[i] == '#' && (i == 0 || config_is_blank(s[i - 1]))) {
+			s[i] = 0;
+			return;
+		}
+	}
+}
+
 static int parse_line(struct config_parser *p, char *s)
 {
+	strip_comment(s);
 	s = config_trim(s);
-	if (!*s || *s == '#')
+	if (!*s)
 		return 0;
 	if (*s == '[')
 		return parse_header(p, s);

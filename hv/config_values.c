@@ -207,6 +207,14 @@ static int copy_path(struct config_parser *p, const char *what, char *dst, const
 		return config_fail(p, "%s 'builtin:' names no built-in image", what);
 	memcpy(dst, path, len);
 	dst[len] = 0;
+	/* Rejected by name rather than mangled: the path is echoed in messages and
+	 * UEFI file names are UCS-2, which the path's bytes are widened into as-is. */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if (c < 0x20 || c >= 0x7f)
+			return config_fail(p, "%s path '%s' contains a byte 0x%02x that is not "
+					   "printable ASCII", what, dst, c);
+	}
 	return 0;
 }
 
@@ -278,9 +286,32 @@ int config_set_xcr0(struct config_parser *p, char *val)
 	const char *end = parse_u64(val, true, &v);
 	if (!end || *end)
 		return config_fail(p, "bad xcr0 '%s' (expected a number)", val);
+	if (v & ~XCR0_USER_STATE)
+		return config_fail(p, "xcr0 %s sets bits 0x%llx that are not XCR0 user-state "
+				   "components (supervisor-only or reserved)", val,
+				   (unsigned long long)(v & ~XCR0_USER_STATE));
 	if (!xcr0_valid(v, ~0ull))
 		return config_fail(p, "xcr0 %s is invalid: %s", val, xcr0_problem(v));
 	p->g->xcr0_set = true;
 	p->g->xcr0 = v;
+	p->g->xcr0_line = p->line;
+	return 0;
+}
+
+/* The parser runs before the CPU is known; the boot code calls this once it is. */
+int config_check_xcr0(const char *source, const struct hv_config *cfg, uint64_t supported,
+		      char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < cfg->nguests; i++) {
+		const struct hv_guest_cfg *g = &cfg->guests[i];
+		uint64_t missing = g->xcr0 & ~supported;
+		if (!g->xcr0_set || !missing)
+			continue;
+		struct config_parser p = { .source = source ? source : "config", .err = err,
+					   .errlen = errlen, .line = g->xcr0_line };
+		return config_fail(&p, "guest '%s': xcr0 0x%llx needs bits 0x%llx this CPU lacks "
+				   "(it supports 0x%llx)", g->name, (unsigned long long)g->xcr0,
+				   (unsigned long long)missing, (unsigned long long)supported);
+	}
 	return 0;
 }

@@ -176,3 +176,33 @@ int hv_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+size_t hv_escape(char *dst, size_t size, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = 0, written = 0;
+	bool cut = false;
+	for (; *src; src++) {
+		unsigned char c = (unsigned char)*src;
+		char piece[4] = { (char)c };
+		size_t n = 1;
+		if (c < 0x20 || c >= 0x7f) {
+			piece[0] = '\\';
+			piece[1] = 'x';
+			piece[2] = hex[c >> 4];
+			piece[3] = hex[c & 15];
+			n = 4;
+		}
+		/* An escape fits whole or not at all, and nothing follows a cut. */
+		if (!cut && written + n < size) {
+			for (size_t i = 0; i < n; i++)
+				dst[written++] = piece[i];
+		} else {
+			cut = true;
+		}
+		len += n;
+	}
+	if (size)
+		dst[written] = 0;
+	return len;
+}

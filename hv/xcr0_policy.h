@@ -18,6 +18,11 @@
 #define XFEATURE_AVX512 (XFEATURE_OPMASK | XFEATURE_ZMM_HI256 | XFEATURE_HI16_ZMM)
 #define XFEATURE_MPX (XFEATURE_BNDREGS | XFEATURE_BNDCSR)
 #define XFEATURE_AMX (XFEATURE_TILECFG | XFEATURE_TILEDATA)
+/* The user-state components this hypervisor knows (SDM vol. 1 13.1, 13.3). The
+ * other bits are supervisor components (PT, PASID, CET, HDC, UINTR, LBR, HWP:
+ * IA32_XSS only) or reserved; XSETBV refuses them in XCR0. */
+#define XCR0_USER_STATE (XFEATURE_X87 | XFEATURE_SSE | XFEATURE_AVX | XFEATURE_MPX | \
+			 XFEATURE_AVX512 | XFEATURE_PKRU | XFEATURE_AMX)
 
 /* true when val obeys the architectural rules and sets only bits in allowed. */
 bool xcr0_valid(uint64_t val, uint64_t allowed);

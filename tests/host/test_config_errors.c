@@ -31,7 +31,7 @@ TEST(config_errors_sections)
 	CHECK_ERR("[guest   ]\n", 1, "needs a name");
 	CHECK_ERR("[guest a\n", 1, "must end with ']'");
 	CHECK_ERR("[\n", 1, "must end with ']'");
-	CHECK_ERR("[hv] # comment\n", 1, "must end with ']'");
+	CHECK_ERR("[hv]# not a comment\n", 1, "must end with ']'");
 	CHECK_ERR("[hv]\n[hv]\n", 2, "duplicate [hv] section");
 	CHECK_ERR("[guest a b]\n", 1, "bad guest name 'a b'");
 	CHECK_ERR("[guest a/b]\n", 1, "bad guest name 'a/b'");

@@ -17,7 +17,7 @@ static const char full_text[] =
 	"cpu = 2\n"                                             /* 8 */
 	"memory = 64M\n"                                        /* 9 */
 	"kernel = guests\\web\\vmlinux.elf\n"                   /* 10 */
-	"cmdline =   console=com1  # not a comment   \n"       /* 11 */
+	"cmdline =   console=com1 a#b  # a comment   \n"      /* 11 */
 	"module = guests/initrd.bin   root=/dev/ram0 rw \n"    /* 12 */
 	"module=guests/extra.bin\n"                             /* 13 */
 	"\txcr0\t=\t0x7\n"                                      /* 14 */
@@ -38,7 +38,7 @@ static void check_full(void)
 	CHECK_EQ(w->cpu, 2);
 	CHECK_EQ(w->memory, 64ull << 20);
 	CHECK_STR(w->kernel, "guests\\web\\vmlinux.elf");
-	CHECK_STR(w->cmdline, "console=com1  # not a comment");
+	CHECK_STR(w->cmdline, "console=com1 a#b");
 	CHECK_EQ(w->nmodules, 2);
 	CHECK_STR(w->modules[0].path, "guests/initrd.bin");
 	CHECK_STR(w->modules[0].cmdline, "root=/dev/ram0 rw");

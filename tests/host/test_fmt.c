@@ -32,3 +32,20 @@ TEST(fmt_strings_and_truncation)
 	CHECK(!strcmp(small, "hello"));
 	CHECK_EQ(hv_snprintf(NULL, 0, "%d", 12345), 5);
 }
+
+TEST(fmt_escape_non_printable)
+{
+	char buf[32], small[8];
+	CHECK_EQ(hv_escape(buf, sizeof(buf), "plain ~text!"), 12);
+	CHECK(!strcmp(buf, "plain ~text!"));
+	CHECK_EQ(hv_escape(buf, sizeof(buf), "a\x1b[2Jb\x7f\xc3\xa9\t\r\n"), 33);
+	CHECK(!strcmp(buf, "a\\x1b[2Jb\\x7f\\xc3\\xa9\\x09\\x0d"));
+	/* An escape is never cut in half, and nothing follows a cut. */
+	CHECK_EQ(hv_escape(small, sizeof(small), "ab\x01z"), 7);
+	CHECK(!strcmp(small, "ab\\x01z"));
+	CHECK_EQ(hv_escape(small, 6, "ab\x01z"), 7);
+	CHECK(!strcmp(small, "ab"));
+	CHECK_EQ(hv_escape(small, 1, "\x80"), 4);
+	CHECK(!strcmp(small, ""));
+	CHECK_EQ(hv_escape(NULL, 0, "\x80x"), 5);
+}
