@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# mkimg.sh IMAGE HV.EFI [GUEST.ELF...] [--cfg FILE] [--file SRC:DEST]...
+# mkimg.sh IMAGE HV.EFI [GUEST.ELF...] [--cfg FILE] [--file SRC:DEST]... [--dir DEST]...
 # A raw GPT disk image (64 MiB) with one FAT EFI system partition holding
 # \EFI\BOOT\BOOTX64.EFI (hv.efi), the guests in \EFI\BOOT\guests\ and, with
-# --cfg, \EFI\BOOT\hv.cfg. Needs no root and no loop devices (sgdisk + mtools).
+# --cfg, \EFI\BOOT\hv.cfg; --dir makes an empty directory there. Needs no root and no loop devices (sgdisk + mtools).
 set -euo pipefail
 img=$1; efi=$2; shift 2
-guests=(); cfg=""; extra=()
+guests=(); cfg=""; extra=(); dirs=()
 while [ $# -gt 0 ]; do
   case $1 in
     --cfg) cfg=$2; shift 2 ;;
     --file) extra+=("$2"); shift 2 ;;
+    --dir) dirs+=("$2"); shift 2 ;;
     *) guests+=("$1"); shift ;;
   esac
 done
@@ -24,4 +25,5 @@ mcopy -i "$part" "$efi" ::/EFI/BOOT/BOOTX64.EFI
 for g in "${guests[@]}"; do mcopy -i "$part" "$g" ::/EFI/BOOT/guests/; done
 [ -n "$cfg" ] && mcopy -i "$part" "$cfg" ::/EFI/BOOT/hv.cfg
 for f in "${extra[@]}"; do mcopy -i "$part" "${f%%:*}" "::/EFI/BOOT/${f#*:}"; done
+for d in "${dirs[@]}"; do mmd -i "$part" "::/EFI/BOOT/$d"; done
 mv "$tmp" "$img"

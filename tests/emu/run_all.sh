@@ -131,6 +131,13 @@ run_case stop-request 2 "$(image_with_cfg stop-request tests/emu/cases/stop-requ
   "^hv: guest spin cpu 1: stopped \(stopped by the hypervisor at the request of cpu 0 \(debug_stop_cpu\)\)" \
   "^hv: guest spin exits: .*host-irq=[1-9]" "!still runs" "^hv: all guests done: 0 passed, 1 failed$"
 
+# An hv.cfg that exists but cannot be read (here a directory of that name) is an error
+# naming it, and nothing starts: the built-in default is only for a missing hv.cfg.
+scripts/mkimg.sh "$out/cfg-dir.img" "$build/hv.efi" "$build"/guest/*.elf --dir hv.cfg >/dev/null
+run_case unreadable-config 1 "$out/cfg-dir.img" -- \
+  "^hv: hv.cfg: is a directory, not a file" "^hv: configuration error; nothing started" \
+  "!built-in config" "!starting on cpu"
+
 run_case malformed-config 2 "$(image_with_cfg malformed tests/emu/cases/malformed.cfg)" -- \
   "^hv: hv.cfg:3: unknown key 'memroy' in \[guest a\]" \
   "^hv: configuration error; nothing started" "!starting on cpu"
