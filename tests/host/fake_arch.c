@@ -280,6 +280,15 @@ struct vcpu *fake_vcpu_new(uint64_t mem_size)
 	return v;
 }
 
+struct vm_exit fake_exit(enum exit_kind k, uint32_t len)
+{
+	struct vm_exit e;
+	memset(&e, 0, sizeof(e));
+	e.kind = k;
+	e.insn_len = len;
+	return e;
+}
+
 enum exit_action fake_msr_exit(struct vcpu *v, uint32_t index, bool write, uint64_t val)
 {
 	struct vm_exit e;

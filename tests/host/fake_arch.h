@@ -68,5 +68,7 @@ extern uint32_t fake_kicks, fake_kick_apic_id;
 /* An RDMSR/WRMSR exit through hv_handle_exit (EDX:EAX = val for a write; a read's result
  * is left in the guest's EDX:EAX). */
 enum exit_action fake_msr_exit(struct vcpu *v, uint32_t index, bool write, uint64_t val);
+/* An exit record of kind k with instruction length len, everything else zero. */
+struct vm_exit fake_exit(enum exit_kind k, uint32_t len);
 
 #endif

@@ -5,26 +5,18 @@
 #include "tests/host/fake_arch.h"
 #include "tests/host/harness.h"
 
-static struct vm_exit ex(enum exit_kind k, uint32_t len)
-{
-	struct vm_exit e;
-	memset(&e, 0, sizeof(e));
-	e.kind = k;
-	e.insn_len = len;
-	return e;
-}
 
 TEST(cache_flush_writes_back_own_partition_only)
 {
 	struct vcpu *v = fake_vcpu_new(8 << 20);
 	fake_writeback_calls = 0;
-	struct vm_exit e = ex(EXIT_WBINVD, 2);
+	struct vm_exit e = fake_exit(EXIT_WBINVD, 2);
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_SKIP);
 	CHECK_EQ(fake_writeback_calls, 1);
 	CHECK(fake_writeback_base == v->mem.base);
 	CHECK_EQ(fake_writeback_size, 8 << 20);
 	/* INVD never discards: the same write-back, and the guest goes on. */
-	e = ex(EXIT_INVD, 2);
+	e = fake_exit(EXIT_INVD, 2);
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_SKIP);
 	CHECK_EQ(fake_writeback_calls, 2);
 	CHECK_EQ(v->exits[EXIT_WBINVD], 1);
@@ -54,7 +46,7 @@ TEST(cache_flush_and_rdpmc_lengths_decoded_without_nrip)
 		memcpy(v->mem.base + 0x2000, cases[i].bytes, 3);
 		g->mode.rip = 0x2000;
 		v->gprs.rcx = 0;
-		struct vm_exit e = ex(cases[i].k, 0);
+		struct vm_exit e = fake_exit(cases[i].k, 0);
 		CHECK_EQ(hv_handle_exit(v, &e), ACT_SKIP);
 		CHECK_EQ(e.insn_len, cases[i].len);
 	}
@@ -93,7 +85,7 @@ static struct cpuid_value intel_cpuid(uint32_t leaf, uint32_t subleaf)
 /* RDPMC of index ecx: the action, and EDX:EAX (preset to garbage) when it succeeded. */
 static enum exit_action rdpmc(struct vcpu *v, uint32_t ecx, uint64_t *val)
 {
-	struct vm_exit e = ex(EXIT_RDPMC, 2);
+	struct vm_exit e = fake_exit(EXIT_RDPMC, 2);
 	v->gprs.rcx = ecx;
 	v->gprs.rax = v->gprs.rdx = 0xdeadbeefcafef00dull;
 	enum exit_action a = hv_handle_exit(v, &e);
@@ -114,7 +106,7 @@ static void check_follows_msr_policy(struct vcpu *v, bool amd)
 		enum exit_action want = ACT_INJECT_GP;
 		uint64_t want_val = 0;
 		if (msr) {
-			struct vm_exit m = ex(EXIT_MSR_READ, 2);
+			struct vm_exit m = fake_exit(EXIT_MSR_READ, 2);
 			m.msr.index = msr;
 			v->gprs.rax = v->gprs.rdx = 0x1111;
 			want = hv_handle_exit(v, &m);

@@ -86,7 +86,7 @@ TEST(topology_smt_bits_fallbacks)
 	};
 	set_cpu(nosmt, 2);
 	CHECK_EQ(topo_smt_bits(dump_cpuid), 0);
-	/* AMD without 0xB (EBX = 0: not implemented): 0x8000001E threads per core - 1 = 1. */
+	/* AMD without 0xB (EBX = 0: the leaf is absent): 0x8000001E threads per core - 1 = 1. */
 	static const uint32_t amd[][6] = {
 		{ 0, 0, 0xd, 0x68747541, 0, 0 },      { 0xb, 0, 0, 0, 0, 0 },
 		{ 0x80000000u, 0, 0x8000001eu, 0, 0, 0 }, { 0x80000001u, 0, 0, 0, 1u << 22, 0 },

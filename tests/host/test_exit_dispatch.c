@@ -5,19 +5,11 @@
 #include "tests/host/fake_arch.h"
 #include "tests/host/harness.h"
 
-static struct vm_exit ex(enum exit_kind k, uint32_t len)
-{
-	struct vm_exit e;
-	memset(&e, 0, sizeof(e));
-	e.kind = k;
-	e.insn_len = len;
-	return e;
-}
 
 TEST(exit_cpuid_uses_guest_view)
 {
 	struct vcpu *v = fake_vcpu_new(4 << 20);
-	struct vm_exit e = ex(EXIT_CPUID, 2);
+	struct vm_exit e = fake_exit(EXIT_CPUID, 2);
 	v->gprs.rax = 0x40000000;
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_SKIP);
 	CHECK_EQ(v->gprs.rax, 0x40000010); /* up to the frequency leaf */
@@ -42,7 +34,7 @@ TEST(exit_cpuid_uses_guest_view)
 TEST(exit_cpuid_ospke_follows_guest_cr4_pke)
 {
 	struct vcpu *v = fake_vcpu_new(4 << 20);
-	struct vm_exit e = ex(EXIT_CPUID, 2);
+	struct vm_exit e = fake_exit(EXIT_CPUID, 2);
 	/* The fake host's 7.0 ECX has OSPKE set (its OS's state): the guest sees its own. */
 	v->gprs.rax = 7;
 	v->gprs.rcx = 0;
@@ -66,7 +58,7 @@ TEST(exit_cpuid_ospke_follows_guest_cr4_pke)
 TEST(exit_hypercall_ping_and_unknown)
 {
 	struct vcpu *v = fake_vcpu_new(4 << 20);
-	struct vm_exit e = ex(EXIT_HYPERCALL, 3);
+	struct vm_exit e = fake_exit(EXIT_HYPERCALL, 3);
 	v->gprs.rax = 0;
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_SKIP);
 	CHECK_EQ(v->gprs.rax, 0);
@@ -78,7 +70,7 @@ TEST(exit_hypercall_ping_and_unknown)
 
 static struct vm_exit io(uint16_t port, uint8_t size, bool in)
 {
-	struct vm_exit e = ex(EXIT_IO, 1);
+	struct vm_exit e = fake_exit(EXIT_IO, 1);
 	e.io.port = port;
 	e.io.size = size;
 	e.io.in = in;
@@ -129,7 +121,7 @@ TEST(exit_io_uart_unknown_ports_and_exit_port)
 
 static enum exit_action msr(struct vcpu *v, uint32_t index, bool write, uint64_t val)
 {
-	struct vm_exit e = ex(write ? EXIT_MSR_WRITE : EXIT_MSR_READ, 2);
+	struct vm_exit e = fake_exit(write ? EXIT_MSR_WRITE : EXIT_MSR_READ, 2);
 	e.msr.index = index;
 	v->gprs.rcx = index;
 	v->gprs.rax = (uint32_t)val;
@@ -172,7 +164,7 @@ TEST(exit_msr_policy_paths)
 TEST(exit_hlt_stops_with_reason)
 {
 	struct vcpu *v = fake_vcpu_new(4 << 20);
-	struct vm_exit e = ex(EXIT_HLT, 1);
+	struct vm_exit e = fake_exit(EXIT_HLT, 1);
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_STOP);
 	CHECK(strstr(v->end.reason, "HLT with interrupts disabled") != NULL);
 	fake_vcpu_free(v);
@@ -186,24 +178,24 @@ TEST(exit_hlt_stops_with_reason)
 TEST(exit_containment_reasons)
 {
 	struct vcpu *v = fake_vcpu_new(8 << 20);
-	struct vm_exit e = ex(EXIT_NPF, 0);
+	struct vm_exit e = fake_exit(EXIT_NPF, 0);
 	e.npf.gpa = 0x800000;
 	e.npf.write = true;
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_STOP);
 	CHECK(!strcmp(v->end.reason, "write of guest-physical 0x800000 outside its 8 MiB partition"));
 	/* The first reason wins. */
-	e = ex(EXIT_SHUTDOWN, 0);
+	e = fake_exit(EXIT_SHUTDOWN, 0);
 	hv_handle_exit(v, &e);
 	CHECK(strstr(v->end.reason, "0x800000") != NULL);
 	fake_vcpu_free(v);
 	v = fake_vcpu_new(4 << 20);
-	e = ex(EXIT_FORBIDDEN, 0);
+	e = fake_exit(EXIT_FORBIDDEN, 0);
 	e.name = "VMRUN";
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_STOP);
 	CHECK(!strcmp(v->end.reason, "forbidden instruction VMRUN"));
 	fake_vcpu_free(v);
 	v = fake_vcpu_new(4 << 20);
-	e = ex(EXIT_UNKNOWN, 0);
+	e = fake_exit(EXIT_UNKNOWN, 0);
 	e.name = "SVM exit";
 	e.arch_code = 0x99;
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_STOP);
@@ -215,7 +207,7 @@ TEST(exit_containment_reasons)
 TEST(exit_xsetbv_policy)
 {
 	struct vcpu *v = fake_vcpu_new(4 << 20);
-	struct vm_exit e = ex(EXIT_XSETBV, 3);
+	struct vm_exit e = fake_exit(EXIT_XSETBV, 3);
 	v->gprs.rcx = 0;
 	v->gprs.rax = 0x7;
 	v->gprs.rdx = 0;
@@ -243,12 +235,12 @@ TEST(exit_skip_without_length_decodes_guest_code)
 	v->mem.base[0x1001] = 0x0f;
 	v->mem.base[0x1002] = 0xa2;
 	g->mode.rip = 0x1000;
-	struct vm_exit e = ex(EXIT_CPUID, 0);
+	struct vm_exit e = fake_exit(EXIT_CPUID, 0);
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_SKIP);
 	CHECK_EQ(e.insn_len, 3);
 	/* RIP outside the partition: the guest is stopped, not the hypervisor. */
 	g->mode.rip = 0x7ffffff0;
-	e = ex(EXIT_CPUID, 0);
+	e = fake_exit(EXIT_CPUID, 0);
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_STOP);
 	CHECK(strstr(v->end.reason, "cannot fetch or decode") != NULL);
 	fake_vcpu_free(v);
