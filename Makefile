@@ -3,6 +3,7 @@
 #   make run      boot build/hv.img in QEMU (EMU=bochs for Bochs VMX, BOCHS_CPU=ryzen for Bochs SVM)
 #   make test     host unit tests + emulator tests (installs missing packages first)
 #   make unit     host unit tests only
+#   make mutate   break the code on purpose (tests/mutations/) and check the tests notice
 
 BUILD   ?= build
 CC      ?= gcc
@@ -43,7 +44,7 @@ HOST_CORE := $(filter-out hv/lib_string.c hv/builtin_guests.c,$(wildcard hv/*.c)
 HOST_TESTS := $(wildcard tests/host/*.c)
 HOST_BIN := $(BUILD)/host/unit
 
-GUESTS := selftest misbehave bench xstate cpufeat apic
+GUESTS := selftest misbehave bench xstate cpufeat apic strio
 GUEST_ELF := $(GUESTS:%=$(BUILD)/guest/%.elf)
 
 .PHONY: all run test unit emu-test bench clean deps msr-doc cpuid-doc
@@ -117,8 +118,9 @@ $(HOST_BIN): $(HOST_CORE) $(HOST_TESTS) $(wildcard hv/*.h arch/x86/*.h arch/x86/
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(HOST_CORE) $(HOST_TESTS) -o $@
 
-unit: $(HOST_BIN)
-	$(HOST_BIN)
+# The tests read the guests this build made (HV_TEST_BUILD: tests/host/test_multiboot_load.c).
+unit: $(HOST_BIN) $(BUILD)/guest/selftest.elf
+	HV_TEST_BUILD=$(BUILD) $(HOST_BIN)
 
 emu-test: all
 	@scripts/deps.sh all
@@ -128,6 +130,12 @@ test:
 	@scripts/deps.sh all
 	$(MAKE) all
 	tests/run_tests.sh
+
+# Deliberate breakages (tests/mutations/*.mut), each of which its named test must catch; not
+# part of make test. make mutate MUTATIONS=NAME-FILTER runs only matching ones.
+.PHONY: mutate
+mutate:
+	tests/mutate.sh $(MUTATIONS)
 
 # docs/msr-policy.md is generated from the MSR policy table (a unit test checks it is current).
 msr-doc: $(HOST_BIN)

@@ -6,6 +6,8 @@
 #include "hv/lib.h"
 #include "hv/log.h"
 
+extern char ImageBase[]; /* linker.ld: where the firmware loaded hv.efi */
+
 void boot_print_banner(void)
 {
 	char vendor[13], brand[49];
@@ -39,6 +41,9 @@ void boot_print_banner(void)
 	efi_memory_summary(&top, &usable);
 
 	hv_printf("\nhv %s: bare-metal type-1 hypervisor (UEFI, x86-64)\n", HV_VERSION);
+	/* An address minus this is its offset in hv.so (addr2line, gdb's add-symbol-file -o;
+	 * tests/bench/exit_promise.sh sets its breakpoints from it). */
+	hv_printf("hv: image loaded at 0x%llx\n", (unsigned long long)(uintptr_t)ImageBase);
 	hv_printf("hv: cpu %s family 0x%x model 0x%x stepping %u: %s\n", vendor, family, model,
 		  sig & 0xf, brand[0] ? brand : "(no brand string)");
 	hv_printf("hv: svm %s (npt %s, nrip %s, %u asids), vmx %s (ept %s)\n", svm ? "yes" : "no",

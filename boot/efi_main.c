@@ -12,6 +12,7 @@
 #include "hv/builtin_guests.h"
 #include "hv/config.h"
 #include "hv/config_file.h"
+#include "hv/console.h"
 #include "hv/cpu_topology.h"
 #include "hv/host_cpu.h"
 #include "hv/lib.h"
@@ -122,6 +123,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_image = image;
 	uart_init(COM1_PORT, 115200);
 	console_set_sink(console_to_uart);
+	console_set_nowait(uart_tx_room, uart_write_nowait);
 	st->BootServices->SetWatchdogTimer(0, 0, 0, NULL);
 	boot_print_banner();
 
@@ -133,10 +135,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		hv_printf("hv: %s\n", err);
 		fail("configuration error");
 	}
-	if (config_check_xcr0(config_source, &config, host_xcr0_supported(), err, sizeof(err))) {
-		hv_printf("hv: %s\n", err);
-		fail("configuration error");
-	}
+	config_check_xcr0(config_source, &config, host_xcr0_supported());
+	/* Mistakes confined to one guest (hv/config_parse.c): said now, and again at its end. */
+	for (uint32_t i = 0; i < config.nguests; i++)
+		if (config.guests[i].error[0])
+			hv_printf("hv: guest %s will not start: %s\n", config.guests[i].name,
+				  config.guests[i].error);
 	check_smt();
 	calibrate_tsc();
 	if (boot_reserve(&config, &boot_plan))

@@ -97,8 +97,9 @@ void boot_prepare_guests(const struct hv_config *cfg, struct boot_plan *plan)
 			continue;
 		}
 		pc->vcpu = v;
-		/* 2 MiB-aligned so the nested page tables can use large pages. */
-		uint8_t *mem = efi_alloc_pages(g->memory, MIB(2), 0);
+		/* 2 MiB-aligned so the nested page tables can use large pages. None for a guest
+		 * with a configuration error: guest_setup only stops it. */
+		uint8_t *mem = g->error[0] ? NULL : efi_alloc_pages(g->memory, MIB(2), 0);
 		struct blob kernel = { NULL, 0 }, mods[HV_MAX_MODULES];
 		if (mem) {
 			memset(mem, 0, g->memory);

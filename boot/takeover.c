@@ -14,6 +14,7 @@
 #include "boot/boot.h"
 #include "boot/efi.h"
 #include "drivers/lapic.h"
+#include "hv/console.h"
 #include "hv/guest_run.h"
 #include "hv/log.h"
 #include "hv/platform.h"
@@ -68,6 +69,12 @@ bool platform_leave_irq_pending(uint8_t vector)
 	return lapic_leave_pending(vector);
 }
 
+/* hv/console.h: which CPU prints, known once every CPU runs on its own stacks (this_cpu()). */
+static int console_cpu_index(void)
+{
+	return on_own_stacks ? (int)this_cpu()->index : -1;
+}
+
 /* A hypervisor fault on a CPU ends that CPU's guest, so the others still finish the run. */
 static void account_crashed_guest(void)
 {
@@ -120,6 +127,7 @@ static NORETURN void ap_main(struct percpu *pc)
 static NORETURN void bsp_main(struct percpu *pc)
 {
 	on_own_stacks = true;
+	console_set_cpu_fn(console_cpu_index);
 	cpu_common_init(pc);
 	lapic_timer_init(); /* every LVT is masked now; the APs are not started yet */
 	pc->online = 1;

@@ -9,11 +9,15 @@
 #define UART_FCR 2
 #define UART_LCR 3
 #define UART_MCR 4
+#define UART_IIR 2
 #define UART_LSR 5
 #define LSR_THRE 0x20
 #define LCR_DLAB 0x80
+#define IIR_FIFOS_ON 0xc0 /* IIR bits 7:6 = 11: FIFOs enabled (PC16550D data sheet, table 3) */
+#define FIFO_BYTES 16     /* the 16550's transmit FIFO */
 
 static uint16_t uart_port;
+static size_t tx_room; /* bytes the transmitter holds once LSR.THRE says it is empty */
 
 void uart_init(uint16_t port, uint32_t baud)
 {
@@ -26,6 +30,8 @@ void uart_init(uint16_t port, uint32_t baud)
 	outb(port + UART_LCR, 0x03); /* 8 data bits, no parity, 1 stop bit */
 	outb(port + UART_FCR, 0x07); /* enable and clear FIFOs */
 	outb(port + UART_MCR, 0x03); /* DTR, RTS */
+	/* An 8250/16450 has no FIFO: then THRE promises room for one byte only. */
+	tx_room = (inb(port + UART_IIR) & IIR_FIFOS_ON) == IIR_FIFOS_ON ? FIFO_BYTES : 1;
 }
 
 static void uart_putc(char c)
@@ -44,5 +50,25 @@ void uart_write(const char *s, size_t n)
 		if (s[i] == '\n')
 			uart_putc('\r');
 		uart_putc(s[i]);
+	}
+}
+
+/* THRE set: the transmit FIFO (or holding register) is empty and takes tx_room bytes
+ * without any wait (PC16550D data sheet: LSR bit 5). One port read, no polling. */
+size_t uart_tx_room(void)
+{
+	if (!uart_port)
+		return 0;
+	return (inb(uart_port + UART_LSR) & LSR_THRE) ? tx_room : 0;
+}
+
+void uart_write_nowait(const char *s, size_t n)
+{
+	if (!uart_port)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			outb(uart_port + UART_THR, '\r');
+		outb(uart_port + UART_THR, (uint8_t)s[i]);
 	}
 }

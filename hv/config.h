@@ -34,10 +34,15 @@ struct hv_guest_cfg {
 	bool xcr0_set;
 	uint64_t xcr0;
 	uint32_t xcr0_line;         /* line of the xcr0 key, for config_check_xcr0 */
+	uint64_t timeout_ms;        /* [guest] timeout: stopped when it is up (0 = no limit) */
+	/* The first bad value of a key whose mistakes stop only this guest (config_parse), or
+	 * xcr0 bits this CPU lacks (config_check_xcr0): "hv.cfg:LINE: what". The guest is
+	 * reported and not started; the others run. Empty when there is none. */
+	char error[160];
 	uint32_t line;              /* line of the [guest] header, for later messages */
 };
 
-/* About 220 KiB: callers keep it in static storage, never on a stack. */
+/* About 230 KiB: callers keep it in static storage, never on a stack. */
 #define HV_NO_DEBUG_FAULT 0xffffffffu
 /* Faults made on purpose, to exercise diagnostics and containment (tests, bring-up). */
 struct hv_debug {
@@ -62,6 +67,9 @@ struct hv_debug {
 	/* [hv] debug_stop_cpu: a CPU without a guest asks that CPU's hypervisor, through a host
 	 * interrupt, to stop its guest (hv/vcpu_request.c), about 50 ms after it started. */
 	uint32_t stop_cpu;
+	/* [hv] debug_dirty_xstate_cpu: that CPU leaves non-init values in the guest's extended
+	 * state just before the product resets it for the guest (hv/xstate.c). */
+	uint32_t dirty_xstate_cpu;
 };
 /* No debug key set. */
 #define HV_DEBUG_NONE                                                                        \
@@ -69,6 +77,7 @@ struct hv_debug {
 		.fault_cpu = HV_NO_DEBUG_FAULT, .bad_entry_cpu = HV_NO_DEBUG_FAULT,           \
 		.nmi_cpu = HV_NO_DEBUG_FAULT, .pending_irq_cpu = HV_NO_DEBUG_FAULT,          \
 		.stack_overflow_cpu = HV_NO_DEBUG_FAULT, .stop_cpu = HV_NO_DEBUG_FAULT,      \
+		.dirty_xstate_cpu = HV_NO_DEBUG_FAULT,                                       \
 	}
 #define HV_DEBUG_MSR_LISTS_ON 1
 #define HV_DEBUG_MSR_LISTS_CHECK 2
@@ -110,11 +119,12 @@ const struct hv_guest_cfg *config_guest_for_cpu(const struct hv_config *cfg, uin
 const char *config_on_finish_name(enum hv_on_finish f);
 
 /*
- * Fails, naming the guest and the line of its xcr0 key, when a configured xcr0
- * sets bits the CPU lacks (supported: CPUID.(EAX=0DH,ECX=0):EDX:EAX).
+ * Every guest whose configured xcr0 sets bits the CPU lacks (supported:
+ * CPUID.(EAX=0DH,ECX=0):EDX:EAX) gets an error naming the line of its xcr0 key
+ * (hv_guest_cfg.error, unless it has one already): that guest is not started, the
+ * others are. Returns how many guests it marked.
  */
-int config_check_xcr0(const char *source, const struct hv_config *cfg, uint64_t supported,
-		      char *err, size_t errlen);
+uint32_t config_check_xcr0(const char *source, struct hv_config *cfg, uint64_t supported);
 /*
  * Refuse two different [guest] sections on threads of one core (SMT siblings: APIC IDs that
  * agree above the low smt_bits, hv/cpu_topology.h) unless cfg->smt_shared. The copies of a

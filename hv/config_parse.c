@@ -20,6 +20,7 @@
  *     cmdline = console=com1 verbose
  *     module = guests/initrd.bin  the module's own command line
  *     xcr0 = 0x7
+ *     timeout = 30s
  *
  * - One `key = value` per line; spaces around '=' are optional, the value is
  *   trimmed, keys are case-sensitive. A '#' at the start of a line or after a
@@ -50,6 +51,8 @@
  *                containment testing)
  *     debug_pending_irq  that CPU has a physical interrupt pending in its local APIC
  *                at takeover and when it enters its guest; none may reach the guest
+ *     debug_dirty_xstate_cpu  that CPU loads non-init values into its guest's extended
+ *                state just before resetting it for the guest (init-state testing)
  *     debug_vmx_msr_lists  0 (default), 1 or check: on VMX, EFER and PAT switch through
  *                the MSR autoload lists as on CPUs without their load controls; check
  *                also verifies what the lists loaded at every slow exit
@@ -70,12 +73,17 @@
  *     xcr0       the XCR0 feature bits the guest may use, hex (0x...) or
  *                decimal; must be a combination XSETBV accepts (x87 set, AVX
  *                with SSE, ...) of user-state components only (no supervisor or
- *                reserved bits); bits the CPU lacks are refused at boot
- *                (config_check_xcr0). Default: all the CPU has except AMX.
+ *                reserved bits); a guest whose xcr0 has bits the CPU lacks is
+ *                not started (config_check_xcr0). Default: all the CPU has except AMX.
+ *     timeout    a time limit: a number with ms, s, m or h (30s, 1500ms, 2m), from
+ *                1 ms to 365 days. A guest that has not ended when it is up is
+ *                stopped ("time limit 30 s"), even one that never exits
+ *                (hv/time_limit.c). Default: none.
  *
  * A file without any guest is an error. Parsing stops at the first error, with a one-line message such as
  * "hv.cfg:7: unknown key 'memroy' in [guest web]"; bytes that are not printable
- * ASCII are quoted as \xNN.
+ * ASCII are quoted as \xNN. Except: a bad value of a guest's kernel, module, cmdline,
+ * xcr0 or timeout stops only that guest (confined_to_guest, hv_guest_cfg.error).
  */
 #include "hv/config_values.h"
 #include "hv/lib.h"
@@ -128,6 +136,7 @@ static const struct key {
 	{ SEC_HV, "debug_stop_cpu", config_set_debug_stop_cpu, false, false },
 	{ SEC_HV, "debug_stack_overflow_cpu", config_set_debug_stack_overflow_cpu, false, false },
 	{ SEC_HV, "debug_pending_irq", config_set_debug_pending_irq, false, false },
+	{ SEC_HV, "debug_dirty_xstate_cpu", config_set_debug_dirty_xstate_cpu, false, false },
 	{ SEC_HV, "debug_vmx_msr_lists", config_set_debug_vmx_msr_lists, false, false },
 	{ SEC_GUEST, "cpu", config_set_cpu, true, false },
 	{ SEC_GUEST, "memory", config_set_memory, true, false },
@@ -135,7 +144,34 @@ static const struct key {
 	{ SEC_GUEST, "cmdline", config_set_cmdline, false, false },
 	{ SEC_GUEST, "module", config_add_module, false, true },
 	{ SEC_GUEST, "xcr0", config_set_xcr0, false, false },
+	{ SEC_GUEST, "timeout", config_set_timeout, false, false },
 };
+
+/*
+ * A bad value of these keys stops only its guest: the message goes to the guest's error
+ * (the first one wins), the guest is reported and not started, and parsing goes on. They
+ * matter to nothing but that guest's own start. Every other mistake (the file's
+ * structure, a guest's name, cpu or memory, which place and size the partitions) stops
+ * the boot.
+ */
+static bool confined_to_guest(const struct key *k)
+{
+	static const char *const names[] = { "kernel", "module", "cmdline", "xcr0", "timeout" };
+	for (size_t i = 0; k->sec == SEC_GUEST && i < ARRAY_SIZE(names); i++)
+		if (!strcmp(k->name, names[i]))
+			return true;
+	return false;
+}
+
+static int set_confined(struct config_parser *p, const struct key *k, char *val)
+{
+	char later[sizeof(p->g->error)];
+	struct config_parser q = *p;
+	q.err = p->g->error[0] ? later : p->g->error;
+	q.errlen = sizeof(p->g->error);
+	k->set(&q, val);
+	return 0;
+}
 
 /* Required keys can only be missed once the section is over. */
 static int finish_section(struct config_parser *p)
@@ -250,7 +286,7 @@ static int parse_line(struct config_parser *p, char *s)
 		if ((p->keys & (1u << i)) && !k->repeats)
 			return config_fail(p, "duplicate key '%s' in %s", name, sec);
 		p->keys |= 1u << i;
-		return k->set(p, val);
+		return confined_to_guest(k) ? set_confined(p, k, val) : k->set(p, val);
 	}
 	return config_fail(p, "unknown key '%s' in %s", name, sec);
 }

@@ -97,6 +97,11 @@ int config_set_debug_pending_irq(struct config_parser *p, char *val)
 	return set_debug_cpu(p, val, "debug_pending_irq", &p->cfg->debug.pending_irq_cpu);
 }
 
+int config_set_debug_dirty_xstate_cpu(struct config_parser *p, char *val)
+{
+	return set_debug_cpu(p, val, "debug_dirty_xstate_cpu", &p->cfg->debug.dirty_xstate_cpu);
+}
+
 int config_set_debug_stack_overflow_cpu(struct config_parser *p, char *val)
 {
 	return set_debug_cpu(p, val, "debug_stack_overflow_cpu", &p->cfg->debug.stack_overflow_cpu);
@@ -298,20 +303,53 @@ int config_set_xcr0(struct config_parser *p, char *val)
 	return 0;
 }
 
-/* The parser runs before the CPU is known; the boot code calls this once it is. */
-int config_check_xcr0(const char *source, const struct hv_config *cfg, uint64_t supported,
-		      char *err, size_t errlen)
+#define TIMEOUT_MAX_MS (365ull * 24 * 3600 * 1000)
+
+/* A time limit: a number, optional blanks, then its unit. */
+int config_set_timeout(struct config_parser *p, char *val)
 {
-	for (uint32_t i = 0; i < cfg->nguests; i++) {
-		const struct hv_guest_cfg *g = &cfg->guests[i];
-		uint64_t missing = g->xcr0 & ~supported;
-		if (!g->xcr0_set || !missing)
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60 * 1000 }, { "h", 3600 * 1000 } };
+	uint64_t v;
+	const char *end = parse_u64(val, false, &v);
+	if (!end && val[0] >= '0' && val[0] <= '9') /* digits that overflow 64 bits */
+		return config_fail(p, "timeout '%s' is out of range (1 ms to 365 days)", val);
+	while (end && config_is_blank(*end))
+		end++;
+	for (size_t i = 0; end && i < ARRAY_SIZE(units); i++) {
+		if (strcmp(end, units[i].unit))
 			continue;
-		struct config_parser p = { .source = source ? source : "config", .err = err,
-					   .errlen = errlen, .line = g->xcr0_line };
-		return config_fail(&p, "guest '%s': xcr0 0x%llx needs bits 0x%llx this CPU lacks "
-				   "(it supports 0x%llx)", g->name, (unsigned long long)g->xcr0,
-				   (unsigned long long)missing, (unsigned long long)supported);
+		if (!v)
+			return config_fail(p, "timeout '%s' must be at least 1 ms (for no limit, leave "
+					   "the key out)", val);
+		if (v > TIMEOUT_MAX_MS / units[i].ms)
+			return config_fail(p, "timeout '%s' is out of range (1 ms to 365 days)", val);
+		p->g->timeout_ms = v * units[i].ms;
+		return 0;
 	}
-	return 0;
+	return config_fail(p, "bad timeout '%s' (expected a number with ms, s, m or h, as in 30s)",
+			   val);
+}
+
+/* The parser runs before the CPU is known; the boot code calls this once it is. The same
+ * hv.cfg may boot machines with other CPUs: only the guest that wants what this one lacks
+ * is held back. */
+uint32_t config_check_xcr0(const char *source, struct hv_config *cfg, uint64_t supported)
+{
+	uint32_t marked = 0;
+	for (uint32_t i = 0; i < cfg->nguests; i++) {
+		struct hv_guest_cfg *g = &cfg->guests[i];
+		uint64_t missing = g->xcr0 & ~supported;
+		if (!g->xcr0_set || !missing || g->error[0])
+			continue;
+		struct config_parser p = { .source = source ? source : "config", .err = g->error,
+					   .errlen = sizeof(g->error), .line = g->xcr0_line };
+		config_fail(&p, "xcr0 0x%llx needs bits 0x%llx this CPU lacks (it supports 0x%llx)",
+			    (unsigned long long)g->xcr0, (unsigned long long)missing,
+			    (unsigned long long)supported);
+		marked++;
+	}
+	return marked;
 }

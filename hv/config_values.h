@@ -42,6 +42,7 @@ int config_set_debug_nmi_cpu(struct config_parser *p, char *val);
 int config_set_debug_stop_cpu(struct config_parser *p, char *val);
 int config_set_debug_stack_overflow_cpu(struct config_parser *p, char *val);
 int config_set_debug_pending_irq(struct config_parser *p, char *val);
+int config_set_debug_dirty_xstate_cpu(struct config_parser *p, char *val);
 int config_set_debug_vmx_msr_lists(struct config_parser *p, char *val);
 int config_set_cpu(struct config_parser *p, char *val);
 int config_set_memory(struct config_parser *p, char *val);
@@ -49,5 +50,6 @@ int config_set_kernel(struct config_parser *p, char *val);
 int config_set_cmdline(struct config_parser *p, char *val);
 int config_add_module(struct config_parser *p, char *val);
 int config_set_xcr0(struct config_parser *p, char *val);
+int config_set_timeout(struct config_parser *p, char *val);
 
 #endif

@@ -30,12 +30,14 @@ void vcpu_stop(struct vcpu *v, const char *fmt, ...)
 	v->end.kind = GUEST_STOPPED;
 }
 
-void vcpu_exit_status(struct vcpu *v, uint32_t status)
+void vcpu_exit_status(struct vcpu *v, uint32_t value)
 {
 	if (v->end.kind != GUEST_RUNNING)
 		return;
-	v->end.status = status;
-	v->end.kind = status == 0 ? GUEST_PASSED : GUEST_FAILED;
+	v->end.status = value;
+	v->end.kind = value == EXIT_VALUE_PASS   ? GUEST_PASSED
+		      : value == EXIT_VALUE_SKIP ? GUEST_SKIPPED
+						 : GUEST_FAILED;
 }
 
 static enum exit_action handle_cpuid(struct vcpu *v)

@@ -1,13 +1,16 @@
 /* Per-CPU guest execution and the end-of-run summary. */
+#include "hv/console.h"
 #include "hv/debug_nmi.h"
 #include "hv/fmt.h"
 #include "hv/guest_run.h"
 #include "hv/guest_setup.h"
 #include "hv/log.h"
 #include "hv/platform.h"
+#include "hv/time_limit.h"
+#include "hv/vio.h"
 
 static uint32_t guests_total;
-static uint32_t guests_done, guests_passed;
+static uint32_t guests_done, guests_passed, guests_skipped;
 static const struct virt_backend *backend;
 static enum hv_on_finish finish_how;
 static struct hv_debug debug = HV_DEBUG_NONE;
@@ -16,6 +19,7 @@ void guest_run_init(uint32_t nguests, const struct virt_backend *be, enum hv_on_
 		    const struct hv_debug *dbg)
 {
 	guests_total = nguests;
+	guests_done = guests_passed = guests_skipped = 0;
 	backend = be;
 	finish_how = on_finish;
 	debug = *dbg;
@@ -73,8 +77,12 @@ static void print_end(struct vcpu *v)
 	case GUEST_PASSED:
 		hv_printf("hv: guest %s cpu %u: passed\n", name, v->cpu);
 		break;
-	case GUEST_FAILED:
-		hv_printf("hv: guest %s cpu %u: failed (status %u)\n", name, v->cpu, v->end.status);
+	case GUEST_SKIPPED:
+		hv_printf("hv: guest %s cpu %u: skipped\n", name, v->cpu);
+		break;
+	case GUEST_FAILED: /* the status QEMU's isa-debug-exit would give, then what was written */
+		hv_printf("hv: guest %s cpu %u: failed (status %llu, exit-port value 0x%x)\n", name,
+			  v->cpu, (unsigned long long)EXIT_STATUS_OF(v->end.status), v->end.status);
 		break;
 	default:
 		hv_printf("hv: guest %s cpu %u: stopped (%s)\n", name, v->cpu,
@@ -95,16 +103,37 @@ static void print_end(struct vcpu *v)
 	hv_printf("hv: guest %s exits: %llu total%s\n", name, (unsigned long long)total, line);
 }
 
+/* What the console limits cost this guest (hv/console.h, hv/log_once.h), when anything. */
+static void print_console_limits(const struct vcpu *v)
+{
+	if (v->uart.dropped || v->log_once.suppressed)
+		hv_printf("hv: guest %s console: %llu lines dropped (console limit), %llu logged-once "
+			  "messages suppressed\n", v->cfg->name, (unsigned long long)v->uart.dropped,
+			  (unsigned long long)v->log_once.suppressed);
+}
+
 void guest_finished(struct vcpu *v)
 {
+	console_buffer_this_cpu(false); /* what this CPU queued goes out first, then the summary */
 	vuart_flush(&v->uart);
 	print_end(v);
+	print_console_limits(v);
 	if (v->end.kind == GUEST_PASSED)
 		__atomic_add_fetch(&guests_passed, 1, __ATOMIC_SEQ_CST);
+	if (v->end.kind == GUEST_SKIPPED)
+		__atomic_add_fetch(&guests_skipped, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_add_fetch(&guests_done, 1, __ATOMIC_SEQ_CST) != guests_total)
 		return;
+	debug_nmi_wait_report(); /* [hv] debug_nmi_cpu: its count comes before the summary */
 	uint32_t passed = __atomic_load_n(&guests_passed, __ATOMIC_SEQ_CST);
-	hv_printf("hv: all guests done: %u passed, %u failed\n", passed, guests_total - passed);
+	uint32_t skipped = __atomic_load_n(&guests_skipped, __ATOMIC_SEQ_CST);
+	/* ", K skipped" only when there are some: the line stays as it was otherwise. */
+	char skip_text[24] = "";
+	if (skipped)
+		hv_snprintf(skip_text, sizeof(skip_text), ", %u skipped", skipped);
+	hv_printf("hv: all guests done: %u passed, %u failed%s\n", passed,
+		  guests_total - passed - skipped, skip_text);
+	console_flush_all();
 	platform_finish(finish_how);
 }
 
@@ -130,6 +159,10 @@ void guest_run_cpu(struct percpu *pc)
 			struct cpuid_backend_caps caps;
 			backend->cpuid_caps(v, &caps);
 			guest_cpuid_setup(v, &caps);
+			if (pc->index == debug.dirty_xstate_cpu)
+				hv_printf("hv: debug_dirty_xstate: cpu %u leaves extended state 0x%llx "
+					  "out of its init state before its guest starts\n",
+					  pc->index, (unsigned long long)xstate_debug_dirty(v));
 			xstate_guest_start(v);
 			hv_printf("hv: guest %s starting on cpu %u (%llu MiB at 0x%llx, entry 0x%x)\n",
 				  v->cfg->name, pc->index, (unsigned long long)(v->mem.size >> 20),
@@ -141,6 +174,8 @@ void guest_run_cpu(struct percpu *pc)
 			}
 			if (pc->index == debug.pending_irq_cpu)
 				leave_irq_pending(pc);
+			time_limit_start(v); /* [guest] timeout: from here */
+			console_buffer_this_cpu(true); /* prints on this CPU no longer wait */
 			backend->vcpu_run(v);
 			if (v->host_timer_want)
 				platform_timer_arm(0); /* the guest has ended: its timer goes too */

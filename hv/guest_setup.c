@@ -28,6 +28,10 @@ void guest_setup(struct vcpu *v, const struct hv_guest_cfg *cfg, uint32_t cpu, u
 	xstate_guest_init(v);
 	v->xcr0 = XFEATURE_X87;
 
+	if (cfg->error[0]) { /* a bad line of its own in hv.cfg (hv/config_parse.c) */
+		vcpu_stop(v, "%s", cfg->error);
+		return;
+	}
 	if (!mem_base) {
 		vcpu_stop(v, "no memory for its %llu MiB partition", (unsigned long long)(cfg->memory >> 20));
 		return;

@@ -1,7 +1,9 @@
 /*
  * The hypervisor's console. Every call prints whole text atomically with
  * respect to the other CPUs, so lines from different cores never interleave.
- * The sink is the UART on hv.efi and stdout in host tests.
+ * The sink is the UART on hv.efi and stdout in host tests. While a CPU runs its
+ * guest, hv_printf queues the text in that CPU's buffer and never waits for the
+ * UART; it is never dropped (hv/console.h).
  */
 #ifndef HV_LOG_H
 #define HV_LOG_H

@@ -5,6 +5,7 @@
 #include "hv/config.h"
 #include "hv/cpuid_policy.h"
 #include "hv/exit_acct.h"
+#include "hv/log_once.h"
 #include "hv/multiboot_load.h"
 #include "hv/types.h"
 #include "hv/virt_backend.h"
@@ -22,11 +23,11 @@ struct guest_gprs {
 };
 _Static_assert(sizeof(struct guest_gprs) == 15 * 8, "guest_gprs layout is used from assembly");
 
-enum guest_end_kind { GUEST_RUNNING, GUEST_PASSED, GUEST_FAILED, GUEST_STOPPED };
+enum guest_end_kind { GUEST_RUNNING, GUEST_PASSED, GUEST_FAILED, GUEST_STOPPED, GUEST_SKIPPED };
 
 struct guest_end {
 	enum guest_end_kind kind;
-	uint32_t status;   /* exit-port value (PASSED/FAILED) */
+	uint32_t status;   /* exit-port value (PASSED/FAILED/SKIPPED, hv/vio.h) */
 	char reason[160];  /* why it was stopped (STOPPED) */
 };
 
@@ -43,6 +44,7 @@ struct vcpu {
 	struct vuart uart;
 	struct vpic pic;        /* the 8259A pair, masked and idle (hv/vpic.c) */
 	uint8_t *ports_seen;    /* 65536-bit map: unknown ports are logged once */
+	struct log_once log_once; /* the cap on its logged-once messages (hv/log_once.h) */
 	uint64_t tsc_offset;
 	uint64_t msr_misc_enable, msr_mtrr_def_type, msr_umwait_control; /* emulated (msr_policy.c) */
 	uint64_t xcr0_allowed, xcr0; /* XSETBV policy and the guest's current XCR0 */
@@ -58,6 +60,7 @@ struct vcpu {
 	/* The host timer as hv/vintr.c last armed it: the host TSC deadline asked for (0 =
 	 * disarmed) and the expiry platform_timer_arm returned. */
 	uint64_t host_timer_want, host_timer_expiry;
+	uint64_t limit_tsc;     /* host TSC at which [guest] timeout stops it; 0 = none (hv/time_limit.c) */
 	bool window_asked;      /* the last request_window asked for a window (hv/vintr.c) */
 	uint32_t requests;      /* VCPU_REQ_*: asked by another CPU (hv/vcpu_request.c) */
 	uint32_t req_from;
@@ -68,6 +71,7 @@ struct vcpu {
 enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e);
 /* End the guest: first reason wins. */
 void vcpu_stop(struct vcpu *v, const char *fmt, ...) PRINTF_LIKE(2, 3);
-void vcpu_exit_status(struct vcpu *v, uint32_t status);
+/* The guest wrote value to the exit port (hv/vio.h): passed, skipped or failed. */
+void vcpu_exit_status(struct vcpu *v, uint32_t value);
 
 #endif

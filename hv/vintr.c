@@ -12,8 +12,10 @@
  * new, so nothing is ever injected on top of it.
  */
 #include "hv/vintr.h"
+#include "hv/console.h"
 #include "hv/host_cpu.h"
 #include "hv/platform.h"
+#include "hv/time_limit.h"
 #include "hv/vcpu.h"
 #include "hv/vcpu_request.h"
 #include "hv/vlapic.h"
@@ -25,7 +27,8 @@ static uint64_t guest_tsc(const struct vcpu *v)
 
 /*
  * The host timer follows the virtual timer's next deadline, converted to host TSC (guest
- * TSC = host TSC + tsc_offset, so the same instant). Armed only when the deadline changed,
+ * TSC = host TSC + tsc_offset, so the same instant), or the guest's time limit when that
+ * comes first (hv/time_limit.c). Armed only when the deadline changed,
  * or when the platform could not count that far (it returned an earlier expiry) and that
  * expiry has passed. A deadline that was due when the timer fired has been expired by
  * vlapic_timer_poll before this runs, so the deadline then differs and the timer is armed
@@ -43,6 +46,7 @@ static void host_timer_follow(struct vcpu *v)
 		if (!want)
 			want = 1; /* 0 means "disarm" to the platform */
 	}
+	want = time_limit_clamp(v, want); /* [guest] timeout: the earlier of the two */
 	if (want == v->host_timer_want &&
 	    (!want || v->host_timer_expiry >= want || host_rdtsc() < v->host_timer_expiry))
 		return;
@@ -97,18 +101,29 @@ bool vcpu_can_wake(struct vcpu *v)
 	return vlapic_pending_vector(a) >= 0 || vlapic_timer_deadline(a) != UINT64_MAX;
 }
 
+/* The guest has just been stopped: no halt to wait out, no host timer left for it. */
+static int guest_ended(struct vcpu *v)
+{
+	v->halted = false;
+	if (v->host_timer_want)
+		v->host_timer_expiry = platform_timer_arm(v->host_timer_want = 0);
+	return 1;
+}
+
 /* Another CPU asked something of this guest's hypervisor (hv/vcpu_request.c): its host
  * interrupt brought the guest here. 1 when the guest has ended. */
 static int requests(struct vcpu *v)
 {
 	if (__builtin_expect(!__atomic_load_n(&v->requests, __ATOMIC_RELAXED), 1))
 		return 0;
-	if (!vcpu_take_requests(v))
-		return 0;
-	v->halted = false;
-	if (v->host_timer_want)
-		v->host_timer_expiry = platform_timer_arm(v->host_timer_want = 0);
-	return 1;
+	return vcpu_take_requests(v) ? guest_ended(v) : 0;
+}
+
+/* [guest] timeout (hv/time_limit.c): its host timer brought the guest here, or any other
+ * slow exit found the time up. 1 when the guest has been stopped. */
+static int out_of_time(struct vcpu *v)
+{
+	return time_limit_reached(v) ? guest_ended(v) : 0;
 }
 
 /* The common slow exit of a guest without APIC activity (an MSR access, say): no virtual
@@ -126,7 +141,7 @@ int vcpu_deliver_events(struct vcpu *v)
 {
 	if (idle(v))
 		return 0;
-	if (requests(v))
+	if (requests(v) || out_of_time(v))
 		return 1;
 	for (;;) {
 		if (deliver_once(v))
@@ -142,15 +157,13 @@ int vcpu_deliver_events(struct vcpu *v)
 				     "(APIC timer off or masked, no deliverable interrupt or NMI pending): "
 				     "it can never wake up",
 				  (unsigned long long)m.rip);
-			v->halted = false;
-			if (v->host_timer_want)
-				v->host_timer_expiry = platform_timer_arm(v->host_timer_want = 0);
-			return 1;
+			return guest_ended(v);
 		}
 		host_timer_follow(v);
+		console_drain(); /* the guest waits anyway: queued console lines (hv/console.h) */
 		v->be->wait_interrupt(v);
 		v->host_timer_expiry = 0; /* the interrupt may have been the timer, early */
-		if (requests(v))
+		if (requests(v) || out_of_time(v))
 			return 1;
 	}
 	host_timer_follow(v);

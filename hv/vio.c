@@ -1,4 +1,5 @@
 /* Guest port I/O dispatch (see vio.h). */
+#include "hv/io_string.h"
 #include "hv/log.h"
 #include "hv/vio.h"
 
@@ -26,9 +27,10 @@ static __attribute__((noinline)) uint8_t other_port(struct vcpu *v, uint16_t por
 	}
 	if (i == 0 && v->ports_seen) {
 		v->ports_seen[p >> 3] |= (uint8_t)(1u << (p & 7));
-		hv_printf("hv: guest %s: no device at I/O port 0x%x (%s, %u byte%s): %s; logged once\n",
-			  v->cfg->name, port, in ? "read" : "write", size, size > 1 ? "s" : "",
-			  in ? "reads all ones" : "write ignored");
+		if (log_once_allowed(v)) /* capped per guest (hv/log_once.h) */
+			hv_printf("hv: guest %s: no device at I/O port 0x%x (%s, %u byte%s): %s; logged once\n",
+				  v->cfg->name, port, in ? "read" : "write", size, size > 1 ? "s" : "",
+				  in ? "reads all ones" : "write ignored");
 	}
 	return 0xff;
 }
@@ -50,10 +52,8 @@ static uint32_t port_read(struct vcpu *v, uint16_t port, unsigned size)
 
 enum exit_action vio_handle(struct vcpu *v, const struct vm_exit *e)
 {
-	if (e->io.string) {
-		vcpu_stop(v, "string I/O (INS/OUTS) on port 0x%x is not emulated", e->io.port);
-		return ACT_STOP;
-	}
+	if (e->io.string)
+		return io_string_exit(v, e);
 	return vio_access(v, &v->gprs.rax, e->io.port, e->io.size, e->io.in);
 }
 

@@ -4,7 +4,17 @@
 
 #include "hv/vcpu.h"
 
+/*
+ * The exit port follows the test-kernel convention of QEMU's isa-debug-exit: a value v
+ * written there ends the guest with the status (v << 1) | 1, so v = 0 (status 1) is
+ * passed, v = 38 (status 77, the "skipped" of Automake and KTAP-style test runners) is
+ * skipped, and anything else failed with that status.
+ */
 #define EXIT_PORT 0xf4
+#define EXIT_VALUE_PASS 0
+#define EXIT_VALUE_SKIP 38
+/* The QEMU-style status of exit-port value v (64 bits: no value wraps to a pass). */
+#define EXIT_STATUS_OF(v) (((uint64_t)(v) << 1) | 1)
 
 enum exit_action vio_handle(struct vcpu *v, const struct vm_exit *e);
 /* One non-string port access; rax points at the guest's RAX (kept in the VMCB on SVM).

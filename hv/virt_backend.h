@@ -26,6 +26,23 @@ struct guest_mode {
 	unsigned cpl;
 };
 
+/* Segment registers in the hardware's numbering (SVM IOIO SEG field, VMX instruction
+ * information: ES, CS, SS, DS, FS, GS). */
+enum guest_seg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS };
+
+/* A segment register's hidden part. attr in the VMX access-rights layout (SDM vol. 3C
+ * 24.4.1, table 24-2): type 3:0, S 4, DPL 6:5, P 7, L 13, D/B 14, G 15; limit in bytes. */
+struct guest_segment {
+	uint64_t base;
+	uint32_t limit;
+	uint16_t attr;
+	bool unusable; /* VMX "segment unusable"; SVM: P clear (a null selector) */
+};
+#define SEG_ATTR_TYPE(a) ((a) & 0xfu)
+#define SEG_ATTR_S BIT(4)
+#define SEG_ATTR_P BIT(7)
+#define SEG_ATTR_DB BIT(14)
+
 /* What decides whether an event can be injected now (SDM vol. 3A 6.8.3, 6.7.1; vol. 3C
  * 24.4.2; APM vol. 2 15.20-15.21). */
 struct guest_events {
@@ -69,6 +86,13 @@ struct virt_backend {
 	/* Halt this CPU until an interrupt reaches it (the host's handler runs and ends it),
 	 * with whatever GIF/IF dance the backend needs (SVM: STGI around the wait). */
 	void (*wait_interrupt)(struct vcpu *v);
+
+	/* The hidden part of segment register seg (slow path only: on SVM FS and GS are
+	 * current only after the slow path's VMSAVE). */
+	void (*read_segment)(struct vcpu *v, enum guest_seg seg, struct guest_segment *s);
+	/* Queue a fault for the next VM entry at the current RIP: vector, its error code
+	 * (delivered where the guest's mode has one, exc_error_code.h) and, for #PF, CR2. */
+	void (*inject_fault)(struct vcpu *v, uint8_t vector, uint32_t error_code, uint64_t cr2);
 };
 
 #endif

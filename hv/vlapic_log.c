@@ -15,6 +15,8 @@ void vlapic_log_events(struct vcpu *v)
 	if (!a->dropped_ipis || a->logged_drop)
 		return;
 	a->logged_drop = true;
+	if (!log_once_allowed(v))
+		return;
 	uint32_t lo = a->first_dropped_icr_lo, sh = (lo >> 18) & 3;
 	char dest[48];
 	if (sh)
@@ -31,6 +33,8 @@ void vlapic_log_base_move(struct vcpu *v, uint64_t val)
 	if (v->lapic.logged_base_move)
 		return;
 	v->lapic.logged_base_move = true;
+	if (!log_once_allowed(v))
+		return;
 	hv_printf("hv: guest %s: IA32_APIC_BASE write 0x%llx refused (#GP): the APIC base stays at "
 		  "0x%llx, moving it is not supported; logged once\n", v->cfg->name,
 		  (unsigned long long)val,

@@ -47,8 +47,16 @@ struct vm_exit {
 			uint16_t port;
 			uint8_t size; /* 1, 2 or 4 */
 			bool in;
-			bool string; /* INS/OUTS: not supported by the virtual platform */
+			bool string; /* INS/OUTS (hv/io_string.c) */
 			bool rep;
+			/* INS/OUTS only. addr_size: 2, 4 or 8 bytes, 0 = unknown; seg: the
+			 * segment of OUTS's source (enum guest_seg), -1 = unknown (the core then
+			 * decodes the instruction's prefixes). has_linear: linear is the CPU's
+			 * linear address of the first element (VMX guest-linear address). */
+			uint8_t addr_size;
+			int8_t seg;
+			bool has_linear;
+			uint64_t linear;
 		} io;
 		struct {
 			uint32_t index;

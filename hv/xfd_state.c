@@ -180,3 +180,46 @@ void xfd_reset(struct xfd_vcpu *x)
 	hw_set_xfd(x, 0);
 	hw_set_xfd_err(x, 0);
 }
+
+/*
+ * The slow-path events as the product runs them (hv/xstate.c calls exactly these, and the
+ * host tests drive XFD through them): each handles the event, then puts the guest's
+ * values back into the hardware before the next VM entry. Nothing else before a VM entry
+ * touches XFD: no plain exit changes it.
+ */
+int xfd_exit_rdmsr(struct xfd_vcpu *x, uint32_t msr, uint64_t *val)
+{
+	int rc = msr == MSR_XFD ? xfd_rdmsr_xfd(x, val) : xfd_rdmsr_xfd_err(x, val);
+	/* The read took the guest's XFD back from the hardware (xfd_live cleared): mark it
+	 * live again, or a later read would return this value after the guest changed it. */
+	xfd_load_guest(x);
+	return rc;
+}
+
+int xfd_exit_wrmsr(struct xfd_vcpu *x, uint32_t msr, uint64_t val)
+{
+	int rc = msr == MSR_XFD ? xfd_wrmsr_xfd(x, val) : xfd_wrmsr_xfd_err(x, val);
+	xfd_load_guest(x); /* the value written reaches the hardware before the guest runs */
+	return rc;
+}
+
+void xfd_exit_nm(struct xfd_vcpu *x)
+{
+	/* Nothing to load back: the captured XFD_ERR stays in the hardware (and the cache),
+	 * and when it is captured XFD is passed through and live, so xfd_load_guest would
+	 * change nothing (an equivalent call, which no test could tell from its absence). */
+	xfd_on_nm_exit(x);
+}
+
+void xfd_guest_start(struct xfd_vcpu *x, struct xfd_cpu *cpu, const struct xfd_ops *ops, void *ctx,
+		     bool has_xfd, uint64_t xfd_capable, uint64_t permitted,
+		     void (*load_init_state)(void *ctx))
+{
+	/* XFD = XFD_ERR = 0 in the hardware, whatever an earlier user of the CPU left: the
+	 * XRSTOR of the init image needs XFD clear (armed components would #NM, SDM vol. 1
+	 * 13.14), and 0 is also the guest's reset value of both, so nothing is loaded after it
+	 * (xfd_load_host / xfd_load_guest would change nothing here). */
+	xfd_cpu_init(cpu, ops, ctx, has_xfd);
+	xfd_vcpu_init(x, cpu, ops, ctx, has_xfd, xfd_capable, permitted);
+	load_init_state(ctx);
+}

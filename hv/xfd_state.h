@@ -10,8 +10,9 @@
  *  - XFD writes are intercepted and validated (only XFD-capable bits the guest
  *    is permitted, else #GP) until the first non-zero value; then they pass
  *    through, because a guest using XFD rewrites it on every context switch.
- *    XFD reads need no intercept: the hardware holds the guest's value
- *    whenever the guest runs.
+ *    XFD reads would need no intercept (the hardware holds the guest's value
+ *    whenever the guest runs); the MSR policy intercepts them all the same, and
+ *    xfd_exit_rdmsr reads the hardware back.
  *  - While XFD passes through, #NM is intercepted so that XFD_ERR, which the
  *    processor loads when XFD causes #NM, is captured at once and the #NM is
  *    reflected to the guest. XFD_ERR reads and writes are always intercepted.
@@ -89,5 +90,18 @@ void xfd_load_guest(struct xfd_vcpu *x);
 /* Guest reset: XFD = XFD_ERR = 0, writes intercepted again, #NM not intercepted, and
  * the hardware left at 0/0 so the reset's XRSTOR of the init image cannot #NM. */
 void xfd_reset(struct xfd_vcpu *x);
+
+/* The product's call sequences (hv/xstate.c; the host tests run the same ones). An
+ * intercepted RDMSR/WRMSR of IA32_XFD (msr 1C4H) or IA32_XFD_ERR (any other msr), then the
+ * guest's values back into the hardware: XFD_OK, or XFD_GP to inject #GP. */
+int xfd_exit_rdmsr(struct xfd_vcpu *x, uint32_t msr, uint64_t *val);
+int xfd_exit_wrmsr(struct xfd_vcpu *x, uint32_t msr, uint64_t val);
+/* An intercepted #NM: capture XFD_ERR (it stays in the hardware); inject #NM after. */
+void xfd_exit_nm(struct xfd_vcpu *x);
+/* On the guest's CPU before its first entry: CPU init (XFD = XFD_ERR = 0, the guest's reset
+ * values too), vCPU init, then load_init_state(ctx) (the XRSTOR of the init image). */
+void xfd_guest_start(struct xfd_vcpu *x, struct xfd_cpu *cpu, const struct xfd_ops *ops, void *ctx,
+		     bool has_xfd, uint64_t xfd_capable, uint64_t permitted,
+		     void (*load_init_state)(void *ctx));
 
 #endif

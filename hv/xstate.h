@@ -36,5 +36,8 @@ int xstate_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int xstate_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 /* An intercepted #NM: capture XFD_ERR for the guest. True when #NM must be reflected. */
 bool xstate_nm_exit(struct vcpu *v);
+/* [hv] debug_dirty_xstate_cpu: leave non-init values in the guest's components before
+ * xstate_guest_start. Returns the components dirtied. Testing only. */
+uint64_t xstate_debug_dirty(struct vcpu *v);
 
 #endif

@@ -7,7 +7,8 @@ case "${1:-all}" in
   build) ;;
   run) want+=(qemu-system-x86 ovmf) ;;
   bochs) want+=(bochs bochsbios vgabios ovmf) ;;
-  all) want+=(qemu-system-x86 ovmf bochs bochsbios vgabios) ;;
+  # gdb and python3: tests/bench/exit_promise.sh (make test)
+  all) want+=(qemu-system-x86 ovmf bochs bochsbios vgabios gdb python3) ;;
 esac
 missing=()
 for p in "${want[@]}"; do

@@ -16,6 +16,7 @@ while [ $# -gt 0 ]; do
 done
 tmp=$img.tmp
 rm -f "$tmp"
+trap 'rm -f "$tmp"' EXIT # a failed build leaves nothing behind (tests/emu/lib.sh relies on it)
 truncate -s 64M "$tmp"
 sgdisk --clear -n 1:2048:+60M -t 1:ef00 -c 1:"EFI system" "$tmp" >/dev/null
 part="$tmp@@1M"

@@ -15,6 +15,13 @@ mkdir -p "$build"
 echo "== host unit tests"
 make --no-print-directory unit 2>&1 | tee "$build/unit.log" | grep -vE '^ok ' 
 tally "$build/unit.log"
+echo "== exit-path promise (tests/bench/exit_promise.sh: the hot path's code, and the bench guest under QEMU -icount with gdb)"
+if make --no-print-directory BUILD="$build/bench" HV_EXTRA_CFLAGS=-DHV_BENCH all >"$build/bench-build.log" 2>&1; then
+  BUILD=$build timeout 300 tests/bench/exit_promise.sh 2>&1 | tee "$build/promise.log"
+else
+  echo "exit-promise: 0 passed, 1 failed (the bench build failed: $build/bench-build.log)" | tee "$build/promise.log"
+fi
+tally "$build/promise.log"
 echo "== emulator tests (QEMU TCG, SVM)"
 timeout 1500 tests/emu/run_all.sh 2>&1 | tee "$build/emu.log"
 tally "$build/emu.log"

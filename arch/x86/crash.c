@@ -10,7 +10,9 @@
 #include "arch/x86/crash.h"
 #include "arch/x86/msr_index.h"
 #include "drivers/lapic.h"
+#include "hv/console.h"
 #include "hv/log.h"
+#include "hv/platform.h"
 #include "hv/percpu.h"
 
 void (*crash_hook)(void);
@@ -100,6 +102,8 @@ void x86_exception(struct exc_frame *f)
 		 * for it (docs/interrupts-at-takeover.md). */
 		lapic_end_host_interrupt();
 		pc->host_irqs++; /* spurious ones too: svm_exit.c waits for this count to move */
+		if (f->vector == HV_TIMER_VECTOR)
+			console_drain(); /* queued console lines (hv/console.h): never waits */
 		return;
 	}
 	if (f->vector == 1) {

@@ -72,7 +72,7 @@ static void measure(const char *kind, uint64_t (*with)(uint32_t), uint64_t (*wit
 		before = (struct hc_exit_costs){ 0 };
 	uint64_t w = with(n);
 	uint32_t t = per_exit(w, without(n), n);
-	report_since(kind, t > minus ? t - minus : 0, hc_kind, &before);
+	report_since(kind, t > minus ? t - minus : 0, hc_kind, &before, n);
 }
 
 void bench_apic(void)

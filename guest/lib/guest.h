@@ -12,9 +12,12 @@
 #define MIB (1024u * 1024u)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 
-/* Exit status convention shared with the hypervisor and QEMU's isa-debug-exit. */
+/* Exit status convention shared with the hypervisor (hv/vio.h) and QEMU's isa-debug-exit:
+ * value v ends the run with status (v << 1) | 1, so 0 (status 1) is passed, 38 (status 77)
+ * skipped and anything else failed. */
 #define EXIT_PASS 0u
 #define EXIT_FAIL 1u
+#define EXIT_SKIP 38u             /* the test cannot run here: not a failure */
 #define EXIT_EXCEPTION_BASE 0xE0u /* + vector: an unexpected CPU exception */
 #define EXIT_INTERRUPT 0xDFu      /* an interrupt (vector 32-255) arrived unasked */
 

@@ -32,6 +32,7 @@ gdt_desc:
 global boot_magic, boot_mbi
 boot_magic: dd 0
 boot_mbi:   dd 0
+tsc_mark_start: db "start", 0
 
 section .bss
 align 16
@@ -41,7 +42,7 @@ stack_top:
 
 section .text.entry progbits alloc exec nowrite align=16
 extern __bss_start, __bss_end
-extern trap_init, guest_main, guest_exit
+extern trap_init, guest_main, guest_exit, tsc_mark
 global _start
 _start:
 	cli
@@ -72,6 +73,9 @@ _start:
 	rep stosb
 
 	call trap_init
+	push tsc_mark_start               ; "tsc-marks" on the command line: the TSC now
+	call tsc_mark
+	add esp, 4
 	push ebx                          ; guest_main(magic, mbi)
 	push esi
 	call guest_main

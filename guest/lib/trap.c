@@ -25,16 +25,20 @@ extern const uint32_t trap_stubs[256]; /* trap_stubs.asm */
 
 static struct idt_gate idt[256];
 
+void trap_set_gate(unsigned vector, uint32_t handler, unsigned dpl)
+{
+	idt[vector & 0xFF] = (struct idt_gate){
+		.offset_lo = (uint16_t)handler,
+		.selector = CODE_SELECTOR,
+		.type_attr = (uint8_t)(GATE_INTR32 | (dpl & 3) << 5),
+		.offset_hi = (uint16_t)(handler >> 16),
+	};
+}
+
 void trap_init(void)
 {
-	for (unsigned v = 0; v < ARRAY_SIZE(idt); v++) {
-		idt[v] = (struct idt_gate){
-			.offset_lo = (uint16_t)trap_stubs[v],
-			.selector = CODE_SELECTOR,
-			.type_attr = GATE_INTR32,
-			.offset_hi = (uint16_t)(trap_stubs[v] >> 16),
-		};
-	}
+	for (unsigned v = 0; v < ARRAY_SIZE(idt); v++)
+		trap_set_gate(v, trap_stubs[v], 0);
 	struct idt_ptr p = { sizeof(idt) - 1, (uint32_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(p) : "memory");
 }

@@ -6,8 +6,9 @@
 
 /*
  * Built by trap_stubs.asm: PUSHAD, then the vector, the error code (0 if the
- * CPU pushes none), and the CPU's own EIP/CS/EFLAGS. We only run at CPL 0, so
- * there is no SS:ESP; the interrupted ESP is the address just past `eflags`.
+ * CPU pushes none), and the CPU's own EIP/CS/EFLAGS. At CPL 0 there is no SS:ESP: the
+ * interrupted ESP is the address just past `eflags`; a trap from CPL 3 (user_mode.h) has
+ * the interrupted SS:ESP there instead.
  * The handler may modify it; the stubs restore registers from it on return.
  */
 struct trap_frame {
@@ -43,6 +44,11 @@ extern struct trap_irq_record trap_irq;
 
 /* Installs all 256 gates; called by start.asm before guest_main. */
 void trap_init(void);
+
+/* Points `vector`'s gate at `handler` (a 32-bit interrupt gate in the code segment of
+ * start.asm) with descriptor privilege level `dpl`: 3 lets CPL 3 code reach it with INT n
+ * (user_mode.h). */
+void trap_set_gate(unsigned vector, uint32_t handler, unsigned dpl);
 
 /* Called by the stubs: applies a registered fixup, or reports and exits 0xE0+vector. */
 void trap_dispatch(struct trap_frame *f);

@@ -4,25 +4,26 @@
  *   triple     load an empty IDT and fault: #UD -> #GP -> #DF -> triple fault
  *   outside    write just past the end of RAM, then 1 GiB further
  *   hlt        HLT with interrupts disabled (the guest could never wake up)
- *   forbidden  a virtualization instruction: VMRUN (AMD) or VMXON (Intel)
- *   spin       loop forever with interrupts off and no exit (only a request from another
- *              CPU, [hv] debug_stop_cpu, can stop it)
- * Exit status: 0x77 if the misbehaviour went unpunished, 0x78 for a bad mode.
+ *   forbidden  virtualization instructions from "insn=" (forbidden.c; default: VMRUN on AMD,
+ *              VMXON on Intel): each must stop the guest, or raise #UD where marked ":ud"
+ *   spin       loop forever with interrupts off and no exit (only the hypervisor can stop
+ *              it: a request from another CPU, [hv] debug_stop_cpu, or [guest] timeout)
+ *   skip       end at once as a test that cannot run here: exit value 38 (EXIT_SKIP), which
+ *              the hypervisor reports as "skipped"
+ *   ports, flood, timed: the console limits (console_modes.c)
+ * Exit status: 0x77 if the misbehaviour went unpunished, 0x78 for a bad mode, 0 when every
+ * forbidden instruction tried was marked ":ud" and raised #UD.
  */
 #include "guest.h"
 #include "cmdline.h"
+#include "console_modes.h"
 #include "cpu.h"
+#include "forbidden.h"
 #include "multiboot.h"
 #include "printf.h"
 #include "string.h"
 
-#define EXIT_NOT_STOPPED 0x77u
-#define EXIT_BAD_MODE 0x78u
-
 const char guest_name[] = "misbehave";
-
-/* A 4 KiB-aligned page for VMRUN's VMCB / VMXON's region operand. */
-static uint8_t vm_page[4096] __attribute__((aligned(4096)));
 
 static void triple_fault(void)
 {
@@ -57,36 +58,32 @@ static bool write_outside(const struct mb_info *mbi)
 	return true;
 }
 
-static void forbidden_instruction(void)
-{
-	if (cpu_vendor() == VENDOR_AMD) {
-		printf("misbehave: AMD: VMRUN with rAX=0x%08x\n", (uint32_t)vm_page);
-		__asm__ volatile(".byte 0x0f, 0x01, 0xd8" /* vmrun */ : : "a"(vm_page) : "memory");
-	} else {
-		/* In VMX non-root operation VMXON exits unconditionally, whatever CR4.VMXE the guest sees. */
-		uint64_t region = (uint32_t)vm_page;
-		printf("misbehave: Intel: VMXON [0x%08x] (region 0x%08x)\n", (uint32_t)&region, (uint32_t)vm_page);
-		__asm__ volatile("vmxon %0" : : "m"(region) : "memory", "cc");
-	}
-}
-
 uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	const char *mode = cmdline_value("mode");
-	static const char *const modes[] = { "triple", "outside", "hlt", "forbidden", "spin" };
+	static const char *const modes[] = { "triple", "outside", "hlt", "forbidden", "spin",
+					     "skip" };
 	bool known = false;
 
+	uint32_t status;
+	if (console_mode(mode, &status)) /* ports, flood, timed: console_modes.c */
+		return status;
 	if (magic != MB_BOOT_MAGIC)
 		mbi = NULL;
 	for (unsigned i = 0; mode && i < ARRAY_SIZE(modes); i++)
 		known |= strcmp(mode, modes[i]) == 0;
 	if (!known) {
-		printf("misbehave: %s mode: want mode=triple|outside|hlt|forbidden|spin on the command line\n",
+		printf("misbehave: %s mode: want mode=triple|outside|hlt|forbidden|spin|skip on the "
+		       "command line\n",
 		       mode ? "unknown" : "no");
 		return EXIT_BAD_MODE;
 	}
 
 	printf("misbehave: mode=%s\n", mode);
+	if (strcmp(mode, "skip") == 0) {
+		printf("misbehave: nothing to test here: skipped\n");
+		return EXIT_SKIP;
+	}
 	if (strcmp(mode, "triple") == 0) {
 		triple_fault();
 	} else if (strcmp(mode, "outside") == 0) {
@@ -95,11 +92,12 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 	} else if (strcmp(mode, "hlt") == 0) {
 		__asm__ volatile("cli; hlt" : : : "memory");
 	} else if (strcmp(mode, "spin") == 0) {
-		/* Never exits and never ends: only the hypervisor, from another CPU, can stop it
-		 * ([hv] debug_stop_cpu). Interrupts off, so nothing of the guest's own wakes it. */
+		/* Never exits and never ends: only the hypervisor can stop it ([hv] debug_stop_cpu
+		 * from another CPU, [guest] timeout). Interrupts off, so nothing of the guest's
+		 * own wakes it. */
 		__asm__ volatile("cli; 1: jmp 1b" : : : "memory");
 	} else {
-		forbidden_instruction();
+		return forbidden_instructions(cmdline_value("insn"));
 	}
 	printf("misbehave: NOT STOPPED\n");
 	return EXIT_NOT_STOPPED;

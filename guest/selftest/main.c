@@ -18,6 +18,7 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 	test_multiboot(magic, mbi, &env);
 	test_interrupts(&env); /* early: a leaked interrupt pending since the first entry */
 	test_exceptions(&env); /* before test_msr, which relies on fixups */
+	test_user_mode(&env);  /* #AC at CPL 3; relies on fixups too */
 	test_cpuid(&env);
 	test_uart(&env);
 	test_msr(&env);

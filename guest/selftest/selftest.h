@@ -26,6 +26,7 @@ struct selftest_env {
 /* One group each; test_multiboot fills in env->mbi and env->ram_end. */
 void test_multiboot(uint32_t magic, const struct mb_info *mbi, struct selftest_env *env);
 void test_exceptions(const struct selftest_env *env);
+void test_user_mode(const struct selftest_env *env);
 void test_interrupts(const struct selftest_env *env);
 void test_cpuid(const struct selftest_env *env);
 void test_uart(const struct selftest_env *env);

@@ -23,11 +23,25 @@ int parse(const char *text)
 	return r;
 }
 
+const char *first_guest_error(void)
+{
+	for (uint32_t i = 0; i < cfg.nguests; i++)
+		if (cfg.guests[i].error[0])
+			return cfg.guests[i].error;
+	return NULL;
+}
+
 int fails_with(const char *text, int line, const char *msg)
 {
 	char prefix[32];
 	int r = parse_n(text, strlen(text));
 	snprintf(prefix, sizeof(prefix), "hv.cfg:%d: ", line);
+	/* A mistake confined to its guest: that guest's error (whatever else the text lacks). */
+	const char *guest_err = first_guest_error();
+	if (guest_err) {
+		r = -1;
+		snprintf(cfg_err, sizeof(cfg_err), "%s", guest_err);
+	}
 	int ok = r == -1 && !strncmp(cfg_err, prefix, strlen(prefix)) && strstr(cfg_err, msg) &&
 		 !strchr(cfg_err, '\n');
 	if (!ok)

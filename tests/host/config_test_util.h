@@ -15,7 +15,10 @@ extern char cfg_err[256];
 int parse_n(const char *text, size_t len);
 /* Parses a string; prints the message if it fails. */
 int parse(const char *text);
-/* True when parsing fails with "hv.cfg:LINE: " and then a message containing msg. */
+/* The error of the first guest that has one (a mistake confined to it), or NULL. */
+const char *first_guest_error(void);
+/* True when parsing fails with "hv.cfg:LINE: " and then a message containing msg, or a
+ * guest's own error (hv_guest_cfg.error) is that message. */
 int fails_with(const char *text, int line, const char *msg);
 
 #define CHECK_ERR(text, line, msg) CHECK(fails_with(text, line, msg))

@@ -63,10 +63,17 @@ uint64_t host_xgetbv0(void)
 	return fake_xcr0;
 }
 
+/* XRSTOR restores or initializes only RFBM = XCR0 AND EDX:EAX (SDM vol. 1 13.8); a
+ * component i in RFBM with XSTATE_BV[i] = 0 (header at byte 512) goes to its init state. */
+uint64_t fake_xrstor_rfbm, fake_xrstor_init, fake_xrstor_xfd;
+
 void host_xrstor(const void *area, uint64_t mask)
 {
-	(void)area;
-	(void)mask;
+	uint64_t xstate_bv;
+	memcpy(&xstate_bv, (const uint8_t *)area + 512, sizeof(xstate_bv));
+	fake_xrstor_rfbm = mask & fake_xcr0;
+	fake_xrstor_init = fake_xrstor_rfbm & ~xstate_bv;
+	fake_xrstor_xfd = fake_msr[0];
 	fake_xrstor_calls++;
 }
 
@@ -244,6 +251,20 @@ static void fake_set_intercept(struct vcpu *v, enum intercept_kind what, bool on
 		g->nm_intercept = on;
 }
 
+static void fake_read_segment(struct vcpu *v, enum guest_seg seg, struct guest_segment *s)
+{
+	*s = ((struct fake_guest *)v->arch)->segs[seg];
+}
+
+static void fake_inject_fault(struct vcpu *v, uint8_t vector, uint32_t error, uint64_t cr2)
+{
+	struct fake_guest *g = v->arch;
+	g->faults++;
+	g->fault_vector = vector;
+	g->fault_error = error;
+	g->fault_cr2 = cr2;
+}
+
 const struct virt_backend fake_backend = {
 	.name = "fake",
 	.read_mode = fake_read_mode,
@@ -254,6 +275,8 @@ const struct virt_backend fake_backend = {
 	.inject_event = fake_inject_event,
 	.request_window = fake_request_window,
 	.wait_interrupt = fake_wait_interrupt,
+	.read_segment = fake_read_segment,
+	.inject_fault = fake_inject_fault,
 };
 
 static struct hv_guest_cfg fake_cfg = { .name = "fake", .memory = 4 << 20 };
@@ -277,6 +300,8 @@ struct vcpu *fake_vcpu_new(uint64_t mem_size)
 	v->xcr0_allowed = 0x7;
 	g->mode.cr0 = 0x11;
 	g->mode.cs_bits = 32;
+	for (int i = 0; i < 6; i++) /* flat 4 GiB read/write data segments (0x93, G, D/B) */
+		g->segs[i] = (struct guest_segment){ 0, 0xffffffffu, 0xc093, false };
 	return v;
 }
 

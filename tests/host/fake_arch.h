@@ -23,6 +23,9 @@ extern uint64_t fake_xcr0_supported;
 extern cpuid_source_fn fake_cpuid_override;
 extern uint64_t fake_msr[2]; /* the hardware IA32_XFD and IA32_XFD_ERR */
 extern int fake_xrstor_calls;
+/* At the last host_xrstor: its RFBM (mask AND XCR0), the components it put in their init
+ * state (RFBM AND NOT the image's XSTATE_BV) and the hardware IA32_XFD. */
+extern uint64_t fake_xrstor_rfbm, fake_xrstor_init, fake_xrstor_xfd;
 extern uint64_t fake_xcr0; /* last value passed to host_xsetbv */
 extern int fake_xsetbv_calls;
 /* The last host_cache_writeback() range, and how many calls there were. */
@@ -57,6 +60,12 @@ struct fake_guest {
 	/* wait_interrupt runs this when set; else the fake host timer "fires": fake_tsc jumps
 	 * to its deadline (a wait with the timer disarmed would never end: abort). */
 	void (*on_wait)(struct vcpu *v);
+	/* Segment registers read_segment reports (ES..GS), and the faults inject_fault queued. */
+	struct guest_segment segs[6];
+	int faults;
+	uint8_t fault_vector;
+	uint32_t fault_error;
+	uint64_t fault_cr2;
 };
 extern const struct virt_backend fake_backend;
 

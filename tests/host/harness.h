@@ -17,6 +17,9 @@ struct test_case {
 
 void test_register(struct test_case *tc);
 void test_fail(const char *file, int line, const char *expr);
+/* Checks evaluated by the running test: a test that evaluated none fails (main.c), so an
+ * early return or a loop over an empty set cannot pass silently. */
+extern int test_checks;
 
 #define TEST(name)                                                           \
 	static void test_##name(void);                                       \
@@ -29,12 +32,14 @@ void test_fail(const char *file, int line, const char *expr);
 
 #define CHECK(cond)                                                          \
 	do {                                                                 \
+		test_checks++;                                               \
 		if (!(cond))                                                 \
 			test_fail(__FILE__, __LINE__, #cond);                \
 	} while (0)
 
 #define REQUIRE(cond)                                                        \
 	do {                                                                 \
+		test_checks++;                                               \
 		if (!(cond)) {                                               \
 			test_fail(__FILE__, __LINE__, #cond);                \
 			return;                                              \
@@ -43,6 +48,7 @@ void test_fail(const char *file, int line, const char *expr);
 
 #define CHECK_EQ(a, b)                                                       \
 	do {                                                                 \
+		test_checks++;                                               \
 		unsigned long long _a = (unsigned long long)(a);             \
 		unsigned long long _b = (unsigned long long)(b);             \
 		if (_a != _b) {                                              \

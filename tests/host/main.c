@@ -5,6 +5,7 @@
 
 static struct test_case *head, **tail = &head;
 static int current_failed;
+int test_checks;
 
 void test_register(struct test_case *tc)
 {
@@ -14,6 +15,7 @@ void test_register(struct test_case *tc)
 
 void test_fail(const char *file, int line, const char *expr)
 {
+	test_checks++;
 	printf("    FAIL %s:%d: %s\n", file, line, expr);
 	current_failed = 1;
 }
@@ -47,12 +49,23 @@ int main(int argc, char **argv)
 		if (argc > 1 && !strstr(tc->name, argv[1]))
 			continue;
 		current_failed = 0;
+		test_checks = 0;
 		tc->fn();
+		if (!test_checks) {
+			printf("    FAIL %s: no check ran (a test that checks nothing cannot fail)\n",
+			       tc->name);
+			current_failed = 1;
+		}
 		printf("%s %s\n", current_failed ? "FAIL" : "ok  ", tc->name);
 		if (current_failed)
 			failed++;
 		else
 			passed++;
+	}
+	if (argc > 1 && !passed && !failed) { /* a filter that selects nothing is no pass */
+		printf("    FAIL: no test name contains '%s'\n", argv[1]);
+		printf("unit: 0 passed, 0 failed\n");
+		return 1;
 	}
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -35,6 +35,10 @@ static void check_hole(const struct pt_format *fmt)
 	CHECK_EQ(sz, 2 << 20); /* other leaves stay large */
 	REQUIRE(pt_translate(root, size - 8, fmt, &pa, &sz) == 0);
 	CHECK_EQ(pa, hpa + size - 8);
+	/* Nothing past the partition: its first byte and the next 2 MiB and 1 GiB are unmapped. */
+	CHECK(pt_translate(root, size, fmt, &pa, &sz) == -1);
+	CHECK(pt_translate(root, size + (2 << 20) - 1, fmt, &pa, &sz) == -1);
+	CHECK(pt_translate(root, size + (1ull << 30), fmt, &pa, &sz) == -1);
 	pt_free(&pool, root, fmt);
 }
 

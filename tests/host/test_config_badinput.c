@@ -5,6 +5,7 @@
 #include <string.h>
 #include "hv/config.h"
 #include "hv/config_file.h"
+#include "hv/guest_setup.h"
 #include "hv/xcr0_policy.h"
 #include "tests/host/config_test_util.h"
 #include "tests/host/harness.h"
@@ -118,19 +119,74 @@ TEST(config_xcr0_not_user_state)
 	CHECK_EQ(cfg.guests[0].xcr0, 0x203);
 }
 
+/* Bits the CPU lacks hold back only the guest that asked for them. */
 TEST(config_xcr0_cpu_lacks)
 {
-	char err[256];
 	REQUIRE(parse(G("a", "0") G("web", "1") "\n# avx-512\nxcr0 = 0xe7\n" G("c", "2")) == 0);
 	CHECK_EQ(cfg.guests[1].xcr0_line, 11);
-	CHECK(config_check_xcr0("hv.cfg", &cfg, 0x2e7, err, sizeof(err)) == 0);
-	CHECK(config_check_xcr0("hv.cfg", &cfg, 0x7, err, sizeof(err)) == -1);
-	CHECK_STR(err, "hv.cfg:11: guest 'web': xcr0 0xe7 needs bits 0xe0 this CPU lacks "
-		       "(it supports 0x7)");
-	/* No XSAVE at all: CPUID reports nothing. */
-	CHECK(config_check_xcr0("hv.cfg", &cfg, 0, err, sizeof(err)) == -1);
-	CHECK(strstr(err, "needs bits 0xe7") != NULL);
+	CHECK_EQ(config_check_xcr0("hv.cfg", &cfg, 0x2e7), 0);
+	CHECK(first_guest_error() == NULL);
+	CHECK_EQ(config_check_xcr0("hv.cfg", &cfg, 0x7), 1);
+	CHECK_STR(cfg.guests[1].error, "hv.cfg:11: xcr0 0xe7 needs bits 0xe0 this CPU lacks "
+				       "(it supports 0x7)");
+	CHECK(!cfg.guests[0].error[0] && !cfg.guests[2].error[0]);
+	/* No XSAVE at all: CPUID reports nothing. An error already there stays. */
+	CHECK_EQ(config_check_xcr0("hv.cfg", &cfg, 0), 0);
+	CHECK(strstr(cfg.guests[1].error, "needs bits 0xe0") != NULL);
+	REQUIRE(parse(G("a", "0") "xcr0 = 0x3\n" G("b", "1") "xcr0 = 0x7\n") == 0);
+	CHECK_EQ(config_check_xcr0("hv.cfg", &cfg, 0), 2);
+	CHECK_STR(cfg.guests[1].error, "hv.cfg:10: xcr0 0x7 needs bits 0x7 this CPU lacks "
+				       "(it supports 0x0)");
 	/* Without xcr0 the guest gets what the CPU has: never an error. */
 	REQUIRE(parse(G("a", "0")) == 0);
-	CHECK(config_check_xcr0("hv.cfg", &cfg, 0, err, sizeof(err)) == 0);
+	CHECK_EQ(config_check_xcr0("hv.cfg", &cfg, 0), 0);
+	CHECK(first_guest_error() == NULL);
+}
+
+/* A bad kernel, module, cmdline, xcr0 or timeout value stops only its guest: the file
+ * parses, that guest carries the first message, the others are untouched. Structure, name,
+ * cpu and memory mistakes still stop everything. */
+TEST(config_bad_guest_values_confined_to_the_guest)
+{
+	REQUIRE(parse(G("good", "0")
+		      "[guest k]\ncpu = 1\nmemory = 8M\nkernel = gu\xc3\xa9st.elf\nxcr0 = 0x5\n"
+		      "[guest x]\ncpu = 2\nmemory = 8M\nkernel = k.elf\nxcr0 = 0x107\n"
+		      "[guest t]\ncpu = 3\nmemory = 8M\ntimeout = 0s\nkernel = k.elf\n"
+		      "[guest m]\ncpu = 4\nmemory = 8M\nkernel = k.elf\nmodule = m\xff.bin arg\n"
+		      "[guest after]\ncpu = 5\nmemory = 8M\nkernel = k.elf\n") == 0);
+	REQUIRE(cfg.nguests == 6);
+	CHECK(!cfg.guests[0].error[0] && !cfg.guests[5].error[0]);
+	CHECK_STR(cfg.guests[1].error, "hv.cfg:8: kernel path 'gu\\xc3\\xa9st.elf' contains a byte "
+				       "0xc3 that is not printable ASCII"); /* the first of two */
+	CHECK_STR(cfg.guests[2].error, "hv.cfg:14: xcr0 0x107 sets bits 0x100 that are not XCR0 "
+				       "user-state components (supervisor-only or reserved)");
+	CHECK_STR(cfg.guests[3].error, "hv.cfg:18: timeout '0s' must be at least 1 ms (for no "
+				       "limit, leave the key out)");
+	CHECK_STR(cfg.guests[4].error, "hv.cfg:24: module path 'm\\xff.bin' contains a byte 0xff "
+				       "that is not printable ASCII");
+	CHECK_EQ(cfg.guests[5].cpu, 5);
+	REQUIRE(parse(G("a", "0") "xcr0 = 0x5\n") == 0);
+	CHECK_STR(cfg.guests[0].error, "hv.cfg:5: xcr0 0x5 is invalid: AVX (bit 2) needs SSE (bit 1)");
+	/* Not confined: the guest cannot be placed or sized, or the file is wrong. */
+	CHECK_ERR(G("a", "0") "[guest b]\ncpu = 1\nmemory = 3M\nkernel = k\n", 7,
+		  "memory '3M' is not a multiple of 2 MiB");
+	CHECK(first_guest_error() == NULL);
+	CHECK_ERR(G("a", "0") "[guest caf\xc3\xa9]\n", 5,
+		  "bad guest name 'caf\\xc3\\xa9' (allowed: A-Z a-z 0-9 _ . -)");
+	CHECK_ERR(G("a", "0") "cmdline = a\x1b[31mred\n", 5, "invalid character 0x1b");
+}
+
+/* A guest held back by its own line is stopped before anything is set up for it (boot/
+ * reserve.c gives it no memory and reads no file): its end line names the line. */
+TEST(config_confined_guest_stopped_at_setup)
+{
+	static uint8_t ports[8192];
+	REQUIRE(parse(G("a", "0") "[guest b]\ncpu = 1\nmemory = 8M\nkernel = k\xe9.elf\n") == 0);
+	struct vcpu *v = calloc(1, sizeof(*v));
+	struct blob none = { NULL, 0 };
+	guest_setup(v, &cfg.guests[1], 1, 0, NULL, &none, NULL, ports);
+	CHECK_EQ(v->end.kind, GUEST_STOPPED);
+	CHECK_STR(v->end.reason, "hv.cfg:8: kernel path 'k\\xe9.elf' contains a byte 0xe9 that is "
+				 "not printable ASCII");
+	free(v);
 }

@@ -241,6 +241,17 @@ TEST(config_debug_pending_irq_key)
 	CHECK_ERR("[hv]\ndebug_pending_irq = 1\ndebug_pending_irq = 2\n", 3, "debug_pending_irq");
 }
 
+TEST(config_debug_dirty_xstate_key)
+{
+	REQUIRE(parse(G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.dirty_xstate_cpu, HV_NO_DEBUG_FAULT);
+	REQUIRE(parse("[hv]\ndebug_dirty_xstate_cpu = 2\n" G("a", "0")) == 0);
+	CHECK_EQ(cfg.debug.dirty_xstate_cpu, 2);
+	CHECK_ERR("[hv]\ndebug_dirty_xstate_cpu = x\n", 2, "bad debug_dirty_xstate_cpu 'x'");
+	CHECK_ERR("[hv]\ndebug_dirty_xstate_cpu = 0\ndebug_dirty_xstate_cpu = 1\n", 3,
+		  "debug_dirty_xstate_cpu");
+}
+
 TEST(config_debug_stack_overflow_key)
 {
 	REQUIRE(parse(G("a", "0")) == 0);

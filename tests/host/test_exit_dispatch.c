@@ -13,7 +13,8 @@ TEST(exit_cpuid_uses_guest_view)
 	v->gprs.rax = 0x40000000;
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_SKIP);
 	CHECK_EQ(v->gprs.rax, 0x40000010); /* up to the frequency leaf */
-	CHECK(!memcmp(&v->gprs.rbx, "HvTy", 4) && !memcmp(&v->gprs.rcx, "peOn", 4));
+	CHECK(!memcmp(&v->gprs.rbx, "HvTy", 4) && !memcmp(&v->gprs.rcx, "peOn", 4) &&
+	      !memcmp(&v->gprs.rdx, "eX86", 4)); /* all 12 bytes of "HvTypeOneX86" */
 	v->gprs.rax = 0x40000001;
 	hv_handle_exit(v, &e);
 	CHECK_EQ(v->gprs.rbx, 3); /* pinned CPU */
@@ -117,6 +118,24 @@ TEST(exit_io_uart_unknown_ports_and_exit_port)
 	hv_handle_exit(v, &e);
 	CHECK_EQ(v->end.kind, GUEST_PASSED);
 	fake_vcpu_free(v);
+	/* 38 (QEMU-style status 77) is skipped; its neighbours and a value whose status would
+	 * wrap to 77 in 32 bits fail. */
+	static const struct {
+		uint64_t rax;
+		enum guest_end_kind kind;
+	} conv[] = { { 38, GUEST_SKIPPED }, { 37, GUEST_FAILED }, { 39, GUEST_FAILED },
+		     { 0x80000026ull, GUEST_FAILED }, { 0x80000000ull, GUEST_FAILED },
+		     { 0xffffffff00000000ull, GUEST_PASSED } };
+	for (size_t i = 0; i < sizeof(conv) / sizeof(conv[0]); i++) {
+		v = fake_vcpu_new(4 << 20);
+		v->gprs.rax = conv[i].rax;
+		CHECK_EQ(hv_handle_exit(v, &e), ACT_STOP);
+		CHECK_EQ(v->end.kind, conv[i].kind);
+		CHECK_EQ(v->end.status, (uint32_t)conv[i].rax);
+		fake_vcpu_free(v);
+	}
+	CHECK_EQ(EXIT_STATUS_OF(38), 77);
+	CHECK_EQ(EXIT_STATUS_OF(0x80000000u), 0x100000001ull);
 }
 
 static enum exit_action msr(struct vcpu *v, uint32_t index, bool write, uint64_t val)
@@ -187,6 +206,12 @@ TEST(exit_containment_reasons)
 	e = fake_exit(EXIT_SHUTDOWN, 0);
 	hv_handle_exit(v, &e);
 	CHECK(strstr(v->end.reason, "0x800000") != NULL);
+	fake_vcpu_free(v);
+	v = fake_vcpu_new(4 << 20);
+	e = fake_exit(EXIT_SHUTDOWN, 0);
+	CHECK_EQ(hv_handle_exit(v, &e), ACT_STOP);
+	CHECK_EQ(v->end.kind, GUEST_STOPPED);
+	CHECK(!strcmp(v->end.reason, "triple fault (shutdown)"));
 	fake_vcpu_free(v);
 	v = fake_vcpu_new(4 << 20);
 	e = fake_exit(EXIT_FORBIDDEN, 0);

@@ -16,6 +16,7 @@ static void expect_err_mods(const uint8_t *image, size_t n, uint64_t memsize,
 			    const struct mb_module_img *mods, unsigned nmods, const char *want,
 			    int line)
 {
+	test_checks++; /* a check, reported through test_fail */
 	struct env *e = env_new(memsize);
 	int rc = env_load(e, image, n, mods, nmods);
 	if (rc != -1 || !strstr(e->err, want) || !env_guards_ok(e)) {

@@ -119,6 +119,36 @@ TEST(run_summary_counts_and_finishes_once)
 	console_set_sink(NULL);
 }
 
+/* The exit-port convention in the end lines: skipped guests are counted apart, failed
+ * ones show the QEMU-style status and the value written. */
+TEST(run_summary_counts_skipped_apart)
+{
+	console_len = 0;
+	console_set_sink(capture);
+	struct vcpu *v[4];
+	static const uint32_t values[4] = { 38, 0, 0x77, 38 };
+	guest_run_init(4, &fake_backend, HV_FINISH_HALT, &(struct hv_debug)HV_DEBUG_NONE);
+	fake_finish_how = -1;
+	fake_platform_armed = true;
+	for (int i = 0; i < 4; i++) {
+		v[i] = fake_vcpu_new(4 << 20);
+		v[i]->cpu = (uint32_t)i;
+		vcpu_exit_status(v[i], values[i]);
+		if (setjmp(fake_platform_jmp) == 0)
+			guest_finished(v[i]);
+	}
+	fake_platform_armed = false;
+	CHECK_EQ(fake_finish_how, HV_FINISH_HALT);
+	CHECK(strstr(console_buf, "hv: guest fake cpu 0: skipped\n") != NULL);
+	CHECK(strstr(console_buf, "hv: guest fake cpu 1: passed\n") != NULL);
+	CHECK(strstr(console_buf, "hv: guest fake cpu 2: failed (status 239, exit-port value 0x77)\n") !=
+	      NULL);
+	CHECK(strstr(console_buf, "hv: all guests done: 1 passed, 1 failed, 2 skipped\n") != NULL);
+	for (int i = 0; i < 4; i++)
+		fake_vcpu_free(v[i]);
+	console_set_sink(NULL);
+}
+
 /* [hv] debug_nmi_cpu: the sender is the lowest-numbered CPU without a guest, never the
  * target, and there is none when the target has no guest. */
 TEST(debug_nmi_sender_choice)

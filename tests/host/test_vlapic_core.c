@@ -127,6 +127,11 @@ TEST(vlapic_cpuid_frequency_leaves)
 	CHECK_EQ(cpuid_lookup(&t, 0, 0).eax, 0xd);
 	CHECK_EQ(cpuid_lookup(&t, 0x15, 0).ecx, 0);
 	CHECK_EQ(cpuid_lookup(&t, 0x40000010u, 0).eax, 5000000);
+	/* EBX is the APIC timer's (bus) clock, which need not be the TSC's. */
+	g.bus_khz = 100000;
+	cpuid_table_build(&t, freq_src, &g);
+	CHECK_EQ(cpuid_lookup(&t, 0x40000010u, 0).eax, 5000000);
+	CHECK_EQ(cpuid_lookup(&t, 0x40000010u, 0).ebx, 100000);
 }
 
 TEST(vlapic_core_dropped_ipi_by_mmio_logged)

@@ -138,6 +138,14 @@ TEST(xstate_xfd_msrs_and_nm_through_the_core)
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_INJECT_NM);
 	CHECK_EQ(msr(v, MSR_XFD_ERR, false, 0), ACT_SKIP);
 	CHECK_EQ(v->gprs.rax, 1u << 18);
+	/* XFD writes now go to the hardware without an exit, reads still exit (MSR policy):
+	 * each read returns what the guest last wrote, not a value kept from an earlier read. */
+	fake_msr[0] = 0; /* the guest's WRMSR, not intercepted */
+	CHECK_EQ(msr(v, MSR_XFD, false, 0), ACT_SKIP);
+	CHECK_EQ(v->gprs.rax, 0);
+	fake_msr[0] = 1ull << 18;
+	CHECK_EQ(msr(v, MSR_XFD, false, 0), ACT_SKIP);
+	CHECK_EQ(v->gprs.rax, 1u << 18);
 	done(v);
 }
 
@@ -152,4 +160,29 @@ TEST(xstate_without_xfd_denies_the_msrs)
 	e.exc.vector = 7;
 	CHECK_EQ(hv_handle_exit(v, &e), ACT_STOP);
 	fake_vcpu_free(v);
+}
+
+/* Guest start on a CPU whose XCR0 still holds less than the guest may use (the firmware's or
+ * the hypervisor's 0x3) and whose XFD is armed: XCR0 must first cover the whole area (XRSTOR
+ * only touches RFBM = XCR0 AND the mask, SDM vol. 1 13.8), XFD must be clear (13.14), and
+ * the XRSTOR of the init image must put every component of the area in its init state. */
+TEST(xstate_guest_start_puts_every_component_in_init_state)
+{
+	static uint8_t mem[4 << 20], ports[8192];
+	struct vcpu *v = spr_guest(false, mem, ports);
+	REQUIRE(v->xs.has_area);
+	const uint64_t mask = v->xs.area.mask;
+	CHECK_EQ(mask, 0x2e7); /* x87 SSE AVX, AVX-512 (5-7), PKRU */
+	fake_xcr0 = 0x3;
+	fake_msr[0] = 1ull << 18;
+	fake_xrstor_calls = 0;
+	fake_xrstor_rfbm = fake_xrstor_init = 0;
+	xstate_guest_start(v);
+	CHECK_EQ(fake_xrstor_calls, 1);
+	CHECK_EQ(fake_xrstor_rfbm, mask);
+	CHECK_EQ(fake_xrstor_init, mask);
+	CHECK_EQ(fake_xrstor_xfd, 0);
+	CHECK_EQ(fake_xcr0, XFEATURE_X87);
+	CHECK_EQ(v->xcr0, XFEATURE_X87);
+	done(v);
 }

@@ -1,12 +1,14 @@
 /* The XFD test guest (tests/host/xfd_guest_env.h). */
 #include <string.h>
 #include "arch/x86/msr_index.h"
+#include "hv/msr_policy.h"
 #include "tests/host/harness.h"
 #include "tests/host/xfd_guest_env.h"
 
+/* VM entry: the product does nothing for XFD here (hv/xfd_state.c's xfd_exit_* sequences
+ * have already put the guest's values back), so neither does the test. */
 void enter(struct env *e)
 {
-	xfd_load_guest(&e->x);
 	xm_vmentry(&e->m);
 }
 
@@ -14,6 +16,18 @@ void vmexit(struct env *e)
 {
 	xm_vmexit(&e->m);
 	e->exits++;
+}
+
+/* xfd_guest_start's XRSTOR of the init image (hv/xstate.c load_init_state): XFD must be
+ * clear in the hardware, or an armed component would #NM; every component ends up init. */
+static void load_init_state(void *ctx)
+{
+	struct xfd_model *m = ctx;
+	CHECK_EQ(m->xfd, 0);
+	CHECK(!m->guest_mode);
+	m->xinuse = 0;
+	memset(m->value, 0, sizeof(m->value));
+	m->init_loads++;
 }
 
 void env_init(struct env *e, cpuid_source_fn src, uint64_t permitted, enum xm_err_rule r,
@@ -27,17 +41,31 @@ void env_init(struct env *e, cpuid_source_fn src, uint64_t permitted, enum xm_er
 		e->m.guest_mode = true;
 		return;
 	}
-	xfd_cpu_init(&e->cpu, &xm_ops, &e->m, e->l.xfd);
-	xfd_vcpu_init(&e->x, &e->cpu, &xm_ops, &e->m, e->l.xfd, e->l.xfd_mask, permitted);
+	/* What an earlier occupant of the CPU may have left: XFD armed, XFD_ERR set. */
+	e->m.xfd = e->m.xfd_err = e->l.xfd_mask;
+	xfd_guest_start(&e->x, &e->cpu, &xm_ops, &e->m, e->l.xfd, e->l.xfd_mask, permitted,
+			load_init_state);
+	CHECK_EQ(e->m.init_loads, 1);
+	CHECK_EQ(e->m.xfd | e->m.xfd_err, 0);
 	enter(e);
+}
+
+/* Does the guest's access exit? As on both backends: what the MSR policy table intercepts
+ * (hv/msr_policy.c builds the SVM map and the VMX bitmap from it), except an XFD write
+ * once hv/xfd_state.c has switched its intercept off. */
+static bool exits(const struct env *e, uint32_t msr, bool write)
+{
+	if (msr == MSR_XFD && write && !e->m.xfd_write_intercept)
+		return false;
+	return msr_handling_for(msr, write) != MSR_PASSTHROUGH;
 }
 
 int g_wrmsr(struct env *e, uint32_t msr, uint64_t val)
 {
-	if (!e->virt || (msr == MSR_XFD && !e->m.xfd_write_intercept))
+	if (!e->virt || !exits(e, msr, true))
 		return xm_wrmsr(&e->m, msr, val) == XM_NONE ? 0 : -1;
 	vmexit(e);
-	int rc = msr == MSR_XFD ? xfd_wrmsr_xfd(&e->x, val) : xfd_wrmsr_xfd_err(&e->x, val);
+	int rc = xfd_exit_wrmsr(&e->x, msr, val);
 	enter(e);
 	return rc == XFD_OK ? 0 : -1;
 }
@@ -45,10 +73,10 @@ int g_wrmsr(struct env *e, uint32_t msr, uint64_t val)
 uint64_t g_rdmsr(struct env *e, uint32_t msr)
 {
 	uint64_t val = ~0ull;
-	if (!e->virt || msr == MSR_XFD)
+	if (!e->virt || !exits(e, msr, false))
 		return xm_rdmsr(&e->m, msr);
 	vmexit(e);
-	CHECK_EQ(xfd_rdmsr_xfd_err(&e->x, &val), XFD_OK);
+	CHECK_EQ(xfd_exit_rdmsr(&e->x, msr, &val), XFD_OK);
 	enter(e);
 	return val;
 }
@@ -59,7 +87,7 @@ enum xm_fault g_use(struct env *e, uint64_t need, uint64_t val)
 	if (f != XM_NM_EXIT)
 		return f;
 	e->exits++;
-	xfd_on_nm_exit(&e->x);
+	xfd_exit_nm(&e->x);
 	e->injected++;
 	e->m.guest_nm++;
 	enter(e);
@@ -69,5 +97,17 @@ enum xm_fault g_use(struct env *e, uint64_t need, uint64_t val)
 void g_other_exit(struct env *e)
 {
 	vmexit(e);
+	enter(e);
+}
+
+void hv_xsave_begin(struct env *e)
+{
+	vmexit(e);
+	xfd_load_host(&e->x);
+}
+
+void hv_xsave_end(struct env *e)
+{
+	xfd_load_guest(&e->x);
 	enter(e);
 }

@@ -1,10 +1,13 @@
 /*
  * A guest on the XFD hardware model (tests/host/xfd_model.h), run the way the
- * SVM/VMX backends will run it: guest MSR accesses exit only when intercepted,
- * an intercepted #NM calls xfd_on_nm_exit first and is reflected, every VM
- * entry is preceded by xfd_load_guest, every hypervisor XSAVE/XRSTOR of guest
- * state by xfd_load_host. XFD reads are never intercepted (the hardware holds
- * the guest's value whenever it runs).
+ * product runs it, through the same calls hv/xstate.c makes: the guest starts
+ * with xfd_guest_start; a guest MSR access exits when the MSR policy table
+ * intercepts it (XFD and XFD_ERR reads and writes, but XFD writes once passed
+ * through) and is handled by xfd_exit_rdmsr / xfd_exit_wrmsr; an intercepted
+ * #NM by xfd_exit_nm, then reflected. A VM entry itself does nothing for XFD,
+ * as in the product. The product has no hypervisor XSAVE/XRSTOR of guest state
+ * after the start; hv_xsave_begin/end run the contract xfd_state.h states for
+ * one (xfd_load_host before, xfd_load_guest after).
  */
 #ifndef TESTS_HOST_XFD_GUEST_ENV_H
 #define TESTS_HOST_XFD_GUEST_ENV_H
@@ -42,5 +45,9 @@ uint64_t g_rdmsr(struct env *e, uint32_t msr);
 enum xm_fault g_use(struct env *e, uint64_t need, uint64_t val);
 /* An exit that has nothing to do with XFD (interrupt, I/O, nested page fault ...). */
 void g_other_exit(struct env *e);
+/* An exit in which the hypervisor runs XSAVE* or XRSTOR* on the guest's state: begin exits and
+ * loads the host's values (xfd_load_host), end loads the guest's (xfd_load_guest) and enters. */
+void hv_xsave_begin(struct env *e);
+void hv_xsave_end(struct env *e);
 
 #endif

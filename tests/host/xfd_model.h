@@ -41,6 +41,7 @@ struct xfd_model {
 	int host_nm;     /* #NM raised in host mode */
 	uint64_t host_nm_xfd_err; /* XFD_ERR as a host #NM handler would read it */
 	int guest_nm;    /* #NMs that reached the guest's handler */
+	int init_loads;  /* XRSTORs of the init image at guest start (tests/host/xfd_guest_env.c) */
 };
 
 extern const struct xfd_ops xm_ops; /* ctx = struct xfd_model * */

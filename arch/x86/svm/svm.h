@@ -37,6 +37,8 @@ int svm_cpu_enable(struct percpu *pc, char *err, size_t errlen);
 int svm_vcpu_create(struct vcpu *v, char *err, size_t errlen);
 void svm_vcpu_run(struct vcpu *v);
 void svm_read_mode(struct vcpu *v, struct guest_mode *m);
+void svm_read_segment(struct vcpu *v, enum guest_seg seg, struct guest_segment *out);
+void svm_inject_fault(struct vcpu *v, uint8_t vector, uint32_t error_code, uint64_t cr2);
 int svm_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int svm_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void svm_set_intercept(struct vcpu *v, enum intercept_kind what, bool on);

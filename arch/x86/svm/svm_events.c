@@ -35,6 +35,7 @@
  *   completed (KVM has the same).
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/exc_error_code.h"
 #include "arch/x86/svm/svm.h"
 #include "hv/lib.h"
 #include "hv/vcpu.h"
@@ -57,6 +58,20 @@ void svm_inject_event(struct vcpu *v, bool nmi, uint8_t vector)
 		s->nmi_blocked = true; /* until the handler's IRET completes */
 	} else {
 		s->vmcb->control.event_inj = vector | SVM_EVTINJ_INTR | SVM_EVTINJ_VALID;
+	}
+}
+
+/* A fault at the current RIP (EVENTINJ, APM vol. 2 15.20), its error code where the guest's
+ * mode has one; a #PF's address goes to the guest's CR2, which VMRUN loads from the VMCB. */
+void svm_inject_fault(struct vcpu *v, uint8_t vector, uint32_t error_code, uint64_t cr2)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+	vmcb->control.event_inj = vector | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
+	if (exc_has_error_code(vector, vmcb->save.cr0))
+		vmcb->control.event_inj |= SVM_EVTINJ_ERROR_VALID | (uint64_t)error_code << 32;
+	if (vector == 14) {
+		vmcb->save.cr2 = cr2;
+		vmcb->control.clean &= ~SVM_CLEAN_CR2;
 	}
 }
 

@@ -29,6 +29,7 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/svm/svm.h"
 #include "arch/x86/svm/svm_guest_code.h"
+#include "hv/console.h"
 #include "hv/exit_fast.h"
 #include "hv/lib.h"
 #include "hv/log.h"
@@ -235,6 +236,22 @@ static void take_held_event(uint64_t *count, const char *what)
 			  this_cpu()->index, what, HELD_EVENT_US);
 }
 
+/*
+ * Console lines queued on any CPU (hv/console.h) go out here, a FIFO's worth at most and
+ * without waiting, with GIF = 1 so SMIs and NMIs are not held meanwhile (APM vol. 2 15.17)
+ * and IF = 0 so a physical interrupt stays pending for the next VMRUN's INTR intercept. The
+ * host's TR is loaded (host_tr_load), so an NMI here finds the host's NMI stack. Slow path
+ * only, and only when something is queued.
+ */
+static void drain_console(void)
+{
+	if (!console_pending())
+		return;
+	__asm__ __volatile__("cli; stgi" ::: "memory");
+	console_drain();
+	__asm__ __volatile__("clgi; sti" ::: "memory");
+}
+
 /* 0: re-enter the guest; 1: the guest has ended. */
 int svm_exit_slow(struct vcpu *v)
 {
@@ -264,8 +281,10 @@ int svm_exit_slow(struct vcpu *v)
 	int ended = apply_exit(v, s, &e);
 	if (!ended)
 		ended = vcpu_deliver_events(v); /* interrupts, NMIs, HLT-wait (hv/vintr.c) */
-	if (!ended)
+	if (!ended) {
+		drain_console();
 		guest_state_reload(s);
+	}
 	return ended;
 }
 
@@ -301,4 +320,6 @@ const struct virt_backend svm_backend = {
 	.inject_event = svm_inject_event,
 	.request_window = svm_request_window,
 	.wait_interrupt = svm_wait_interrupt,
+	.read_segment = svm_read_segment,
+	.inject_fault = svm_inject_fault,
 };

@@ -82,6 +82,13 @@ void svm_decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
 		e->io.rep = info1 & BIT(3);
 		e->io.size = (info1 & BIT(4)) ? 1 : (info1 & BIT(5)) ? 2 : 4;
 		e->io.port = (uint16_t)(info1 >> 16);
+		/* INS/OUTS: A16/A32/A64 in bits 7-9 (APM vol. 2 15.10.2, figure 15-2); none set
+		 * (QEMU 7.2 TCG and Bochs 2.7 fill none) leaves the address size to the core,
+		 * which then decodes the prefixes, and checks them against it otherwise. The SEG
+		 * field (bits 12:10) is filled only by CPUs with decode assists, which neither
+		 * emulator here has: the core reads OUTS's segment from the prefixes (seg = -1). */
+		e->io.addr_size = (info1 & BIT(7)) ? 2 : (info1 & BIT(8)) ? 4 : (info1 & BIT(9)) ? 8 : 0;
+		e->io.seg = -1;
 		e->insn_len = (uint32_t)(info2 - vmcb->save.rip);
 		return;
 	case SVM_EXIT_MSR:

@@ -105,6 +105,21 @@ void svm_read_mode(struct vcpu *v, struct guest_mode *m)
 	m->cs_bits = (m->efer & EFER_LMA) && l ? 64 : db ? 32 : 16;
 }
 
+/* The VMCB's segment (APM vol. 2 15.5.1: attrib is the descriptor's type, S, DPL, P, AVL,
+ * L, D/B, G packed into 12 bits), in the VMX access-rights layout the core uses. FS and
+ * GS are current only after the slow path's VMSAVE (svm_exit.c), which is where the core
+ * asks. */
+void svm_read_segment(struct vcpu *v, enum guest_seg seg, struct guest_segment *out)
+{
+	const struct vmcb_save *s = &((struct svm_vcpu *)v->arch)->vmcb->save;
+	const struct vmcb_seg *by_number[] = { &s->es, &s->cs, &s->ss, &s->ds, &s->fs, &s->gs };
+	const struct vmcb_seg *g = by_number[seg];
+	out->base = g->base;
+	out->limit = g->limit;
+	out->attr = (uint16_t)((g->attrib & 0xff) | (g->attrib & 0xf00) << 4);
+	out->unusable = !(g->attrib & BIT(7));
+}
+
 void svm_vcpu_cpuid_caps(struct vcpu *v, struct cpuid_backend_caps *caps)
 {
 	svm_cpuid_caps(&((struct svm_vcpu *)v->arch)->vmcb->control, caps);

@@ -154,6 +154,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_CLEAN_NP BIT(4)
 #define SVM_CLEAN_CR BIT(5)
 #define SVM_CLEAN_DR BIT(6)
+#define SVM_CLEAN_CR2 BIT(9)
 #define SVM_CLEAN_ALL 0xfffu
 
 /* Exit codes (APM vol. 2 appendix C). */

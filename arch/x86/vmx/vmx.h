@@ -49,6 +49,7 @@ int vmx_cpu_enable(struct percpu *pc, char *err, size_t errlen);
 int vmx_vcpu_create(struct vcpu *v, char *err, size_t errlen);
 void vmx_vcpu_run(struct vcpu *v);
 void vmx_read_mode(struct vcpu *v, struct guest_mode *m);
+void vmx_read_segment(struct vcpu *v, enum guest_seg seg, struct guest_segment *out);
 int vmx_msr_field_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 int vmx_msr_field_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void vmx_set_intercept(struct vcpu *v, enum intercept_kind what, bool on);
@@ -83,6 +84,7 @@ int vmx_efer_pat_check(struct vcpu *v);
 
 /* vmx_events.c: event injection and the virt_backend event ops (docs/interrupts.md). */
 void vmx_inject_exception(unsigned vector);
+void vmx_inject_fault(struct vcpu *v, uint8_t vector, uint32_t error_code, uint64_t cr2);
 void vmx_reflect_exception(void);
 /* First on the slow path after a real exit: queue again an event whose delivery the exit
  * cut off (IDT-vectoring information); true when one was. */

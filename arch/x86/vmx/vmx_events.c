@@ -46,6 +46,18 @@ void vmx_inject_exception(unsigned vector)
 	inject(vector, INTR_TYPE_HW_EXCEPTION, exc_has_error_code(vector, vmread(VMCS_GUEST_CR0)), 0);
 }
 
+/* A fault at the current RIP with its error code where the guest's mode has one. A #PF's
+ * address goes into CR2 itself: VM entries and exits do not switch CR2 (the guest's is live
+ * in the CPU, 27.5; the hypervisor takes no page faults of its own but fatal ones). */
+void vmx_inject_fault(struct vcpu *v, uint8_t vector, uint32_t error_code, uint64_t cr2)
+{
+	(void)v;
+	if (vector == 14)
+		__asm__ __volatile__("mov %0, %%cr2" : : "r"(cr2) : "memory");
+	inject(vector, INTR_TYPE_HW_EXCEPTION, exc_has_error_code(vector, vmread(VMCS_GUEST_CR0)),
+	       error_code);
+}
+
 /* ACT_REFLECT: the intercepted #DB or #AC, delivered to the guest as the CPU would have.
  * A #DB that exits has not touched DR6 yet: its bits are in the exit qualification (27.1,
  * table 27-1), and DR6 is the guest's own, live in the CPU (never switched), so they go

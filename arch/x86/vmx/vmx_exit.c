@@ -20,6 +20,7 @@
 #include "arch/x86/crash.h"
 #include "arch/x86/vmx/vmx.h"
 #include "drivers/lapic.h"
+#include "hv/console.h"
 #include "hv/fmt.h"
 #include "hv/lib.h"
 #include "hv/log.h"
@@ -122,6 +123,26 @@ static const char *entry_fail_detail(uint64_t q)
 	}
 }
 
+/* INS/OUTS: the address size and OUTS's segment from the VM-exit instruction-information
+ * field ("Format of the VM-Exit Instruction-Information Field as Used for INS and OUTS",
+ * table 27-8: bits 9:7 address size 0/1/2 = 16/32/64, bits 17:15 the segment, undefined
+ * for INS), which the CPU fills only when IA32_VMX_BASIC[54] is set (A.1); else the core
+ * decodes the prefixes. The guest-linear address (27.2.1) is the first element's. */
+static void decode_ins_outs(struct vcpu *v, struct vm_exit *e)
+{
+	const struct vmx_vcpu *x = v->arch;
+	e->io.seg = -1;
+	if (x->cpu->caps.basic & VMX_BASIC_INS_OUTS_INFO) {
+		uint32_t info = (uint32_t)vmread(VMCS_EXIT_INSN_INFO);
+		unsigned asz = (info >> 7) & 7;
+		e->io.addr_size = asz <= 2 ? (uint8_t)(2u << asz) : 0;
+		if (!e->io.in && ((info >> 15) & 7) <= SEG_GS)
+			e->io.seg = (int8_t)((info >> 15) & 7);
+	}
+	e->io.has_linear = true;
+	e->io.linear = vmread(VMCS_GUEST_LINEAR_ADDRESS);
+}
+
 static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 {
 	uint32_t basic = EXIT_REASON_BASIC(reason);
@@ -155,6 +176,8 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 		e->io.string = q & BIT(4);
 		e->io.rep = q & BIT(5);
 		e->io.port = (uint16_t)(q >> 16);
+		if (e->io.string)
+			decode_ins_outs(v, e);
 		return;
 	case VMX_EXIT_RDMSR:
 	case VMX_EXIT_WRMSR:
@@ -356,6 +379,9 @@ int vmx_exit_slow(struct vcpu *v)
 	}
 	if (v->end.kind != GUEST_RUNNING || vcpu_deliver_events(v))
 		return 1;
+	/* Queued console lines (hv/console.h): a FIFO's worth at most, no waiting. IF = 0 in
+	 * VMX root operation holds no NMI or SMI. */
+	console_drain();
 	return prepare_entry(v, x) ? 1 : 0;
 }
 
@@ -385,4 +411,6 @@ const struct virt_backend vmx_backend = {
 	.inject_event = vmx_inject_event,
 	.request_window = vmx_request_window,
 	.wait_interrupt = vmx_wait_interrupt,
+	.read_segment = vmx_read_segment,
+	.inject_fault = vmx_inject_fault,
 };

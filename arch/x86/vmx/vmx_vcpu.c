@@ -248,6 +248,18 @@ void vmx_read_mode(struct vcpu *v, struct guest_mode *m)
 	m->cs_bits = (m->efer & EFER_LMA) && (cs_ar & AR_L) ? 64 : (cs_ar & AR_DB) ? 32 : 16;
 }
 
+/* A segment's guest-state fields (24.4.1): ES..GS are numbered as the fields are laid out
+ * (+2 each), the access rights already in the layout the core uses. */
+void vmx_read_segment(struct vcpu *v, enum guest_seg seg, struct guest_segment *out)
+{
+	(void)v;
+	uint64_t ar = vmread(VMCS_GUEST_ES_AR + 2 * (uint32_t)seg);
+	out->base = vmread(VMCS_GUEST_ES_BASE + 2 * (uint32_t)seg);
+	out->limit = (uint32_t)vmread(VMCS_GUEST_ES_LIMIT + 2 * (uint32_t)seg);
+	out->attr = (uint16_t)ar;
+	out->unusable = ar & AR_UNUSABLE;
+}
+
 void vmx_vcpu_cpuid_caps(struct vcpu *v, struct cpuid_backend_caps *caps)
 {
 	const struct vmx_cpu *c = ((struct vmx_vcpu *)v->arch)->cpu;

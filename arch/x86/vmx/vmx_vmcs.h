@@ -40,6 +40,7 @@
 #define VMX_BASIC_REGION_SIZE(b) ((uint32_t)((b) >> 32) & 0x1fffu)
 #define VMX_BASIC_PA_32BIT BIT(48)
 #define VMX_BASIC_MEMTYPE(b) ((uint32_t)((b) >> 50) & 0xfu)
+#define VMX_BASIC_INS_OUTS_INFO BIT(54) /* instruction information for INS/OUTS exits */
 #define VMX_BASIC_TRUE_CTLS BIT(55)
 
 /* IA32_VMX_MISC bits 27:25: recommended maximum MSR-list size is 512 * (N + 1) (A.6). */
@@ -128,6 +129,7 @@
 #define VMCS_IDT_VECTORING_INFO 0x4408
 #define VMCS_IDT_VECTORING_ERROR 0x440a
 #define VMCS_EXIT_INSN_LEN 0x440c
+#define VMCS_EXIT_INSN_INFO 0x440e
 #define VMCS_GUEST_ES_LIMIT 0x4800 /* ES..TR limits: +2 each, then GDTR, IDTR */
 #define VMCS_GUEST_GDTR_LIMIT 0x4810
 #define VMCS_GUEST_IDTR_LIMIT 0x4812
@@ -146,6 +148,7 @@
 #define VMCS_CR0_READ_SHADOW 0x6004
 #define VMCS_CR4_READ_SHADOW 0x6006
 #define VMCS_EXIT_QUALIFICATION 0x6400
+#define VMCS_GUEST_LINEAR_ADDRESS 0x640a
 #define VMCS_GUEST_CR0 0x6800
 #define VMCS_GUEST_CR3 0x6802
 #define VMCS_GUEST_CR4 0x6804
