@@ -16,6 +16,9 @@ void host_xsetbv(uint32_t index, uint64_t value);
 uint64_t host_xgetbv0(void);
 /* XRSTOR of area (64-byte aligned, standard or compacted per its header) for mask. */
 void host_xrstor(const void *area, uint64_t mask);
+/* TILERELEASE: AMX tile configuration and data to their init state (SDM vol. 2B
+ * TILERELEASE: 64-bit mode, XCR0[18:17] = 11b, and XFD[18] clear or it raises #NM). */
+void host_tilerelease(void);
 uint64_t host_rdmsr(uint32_t msr);
 void host_wrmsr(uint32_t msr, uint64_t value);
 /* Write back and invalidate every cache line of [base, base + size) (identity-mapped host

@@ -75,6 +75,13 @@ static void load_init_state(void *ctx)
 	xsave_area_init_image(&v->xs.area);
 	host_xsetbv(0, v->xs.area.mask);
 	host_xrstor(v->xs.area.buf, v->xs.area.mask);
+	/* AMX joins the area only when the guest's XSETBV enables it (xstate_xsetbv), so the
+	 * XRSTOR above cannot reach tile state that an earlier user of the core left behind:
+	 * TILERELEASE puts TILECFG and TILEDATA in their init state (XFD is clear here). */
+	if ((v->xcr0_allowed & XFEATURE_AMX) == XFEATURE_AMX && !(v->xs.area.mask & XFEATURE_TILEDATA)) {
+		host_xsetbv(0, v->xs.area.mask | XFEATURE_AMX);
+		host_tilerelease();
+	}
 	host_xsetbv(0, XFEATURE_X87); /* XCR0's power-on value: the guest enables the rest */
 	v->xcr0 = XFEATURE_X87;
 }

@@ -77,6 +77,18 @@ void host_xrstor(const void *area, uint64_t mask)
 	fake_xrstor_calls++;
 }
 
+/* TILERELEASE: the XCR0 and XFD it ran with (it #UDs without both AMX bits in XCR0 and
+ * #NMs with XFD[18] set: SDM vol. 2B). */
+int fake_tilerelease_calls;
+uint64_t fake_tilerelease_xcr0, fake_tilerelease_xfd;
+
+void host_tilerelease(void)
+{
+	fake_tilerelease_xcr0 = fake_xcr0;
+	fake_tilerelease_xfd = fake_msr[0];
+	fake_tilerelease_calls++;
+}
+
 uint64_t host_rdmsr(uint32_t msr)
 {
 	return msr == 0x1c4 ? fake_msr[0] : msr == 0x1c5 ? fake_msr[1] : 0;

@@ -26,6 +26,8 @@ extern int fake_xrstor_calls;
 /* At the last host_xrstor: its RFBM (mask AND XCR0), the components it put in their init
  * state (RFBM AND NOT the image's XSTATE_BV) and the hardware IA32_XFD. */
 extern uint64_t fake_xrstor_rfbm, fake_xrstor_init, fake_xrstor_xfd;
+extern int fake_tilerelease_calls;
+extern uint64_t fake_tilerelease_xcr0, fake_tilerelease_xfd;
 extern uint64_t fake_xcr0; /* last value passed to host_xsetbv */
 extern int fake_xsetbv_calls;
 /* The last host_cache_writeback() range, and how many calls there were. */

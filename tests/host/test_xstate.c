@@ -166,6 +166,30 @@ TEST(xstate_without_xfd_denies_the_msrs)
  * the hypervisor's 0x3) and whose XFD is armed: XCR0 must first cover the whole area (XRSTOR
  * only touches RFBM = XCR0 AND the mask, SDM vol. 1 13.8), XFD must be clear (13.14), and
  * the XRSTOR of the init image must put every component of the area in its init state. */
+/* A guest permitted AMX starts with XCR0 = x87 and no tile state in its area: TILERELEASE
+ * must still put the tiles in init state, with AMX in XCR0 and XFD clear (SDM vol. 2B). */
+TEST(xstate_guest_start_releases_amx_tiles)
+{
+	static uint8_t mem[4 << 20], ports[8192];
+	struct vcpu *v = spr_guest(true, mem, ports);
+	REQUIRE(v->xs.has_area);
+	CHECK_EQ(v->xs.area.mask & XFEATURE_AMX, 0);
+	fake_xcr0 = 0x3;
+	fake_msr[0] = 1ull << 18;
+	fake_tilerelease_calls = 0;
+	xstate_guest_start(v);
+	CHECK_EQ(fake_tilerelease_calls, 1);
+	CHECK_EQ(fake_tilerelease_xcr0 & XFEATURE_AMX, XFEATURE_AMX);
+	CHECK_EQ(fake_tilerelease_xfd, 0);
+	CHECK_EQ(fake_xcr0, XFEATURE_X87);
+	done(v);
+	v = spr_guest(false, mem, ports);
+	fake_tilerelease_calls = 0;
+	xstate_guest_start(v);
+	CHECK_EQ(fake_tilerelease_calls, 0); /* not permitted: XCR0 may not name AMX */
+	done(v);
+}
+
 TEST(xstate_guest_start_puts_every_component_in_init_state)
 {
 	static uint8_t mem[4 << 20], ports[8192];
