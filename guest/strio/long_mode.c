@@ -2,28 +2,16 @@
  * run64.asm, whose register results are checked here. */
 #include "strio.h"
 #include "cpu.h"
+#include "long_mode.h"
 #include "msr.h"
 #include "string.h"
 
-void strio_enter_long_mode(uint32_t pml4);
-void strio_run64_far(void);
+void run64(void);
 extern uint64_t lm_out[10];
 extern uint8_t lm_in[16];
 extern char lm_fs[], lm_rev[];
 extern uint16_t lm_gs_words[64];
 extern uint32_t lm_gs_count;
-
-/* 0x08 32-bit code (the C code and its IDT keep using it), 0x10 data, 0x18 64-bit code. */
-static const uint64_t gdt[] = { 0, 0x00cf9b000000ffffull, 0x00cf93000000ffffull,
-				0x00af9b000000ffffull };
-struct __attribute__((packed)) {
-	uint16_t limit;
-	uint32_t base;
-} strio_gdt_desc = { sizeof(gdt) - 1, (uint32_t)gdt };
-
-static uint64_t pml4[512] __attribute__((aligned(4096)));
-static uint64_t pdpt[512] __attribute__((aligned(4096)));
-static uint64_t pd[512] __attribute__((aligned(4096)));
 
 void long_mode_checks(void)
 {
@@ -31,16 +19,12 @@ void long_mode_checks(void)
 	lm_gs_count = sizeof(gs_text) - 1;
 	for (uint32_t i = 0; i < lm_gs_count; i++)
 		lm_gs_words[i] = (uint8_t)gs_text[i];
-	for (int i = 0; i < 512; i++)
-		pd[i] = ((uint64_t)i << 21) | 0x83; /* 2 MiB, present, writable */
-	pdpt[0] = (uint32_t)pd | 0x3;
-	pml4[0] = (uint32_t)pdpt | 0x3;
-	strio_enter_long_mode((uint32_t)pml4);
+	long_mode_enter();
 	/* The bases FS and GS have in 64-bit mode (no selector is loaded after this). */
 	wrmsr(MSR_FS_BASE, (uint32_t)lm_fs - 0x1000);
 	wrmsr(MSR_GS_BASE, (uint32_t)lm_gs_words - 0x2000);
 	memset(lm_in, 0x33, sizeof(lm_in));
-	strio_run64_far();
+	call64(run64);
 
 	check_eq(lm_out[0], (uint32_t)lm_fs, "64-bit a32 rep outsb: RSI = ESI + count, upper half 0");
 	check_eq(lm_out[1], 0, "64-bit a32 rep outsb: RCX 0 (upper half cleared)");

@@ -1,56 +1,15 @@
-; 64-bit string I/O for the strio guest (long_mode.c calls these).
+; 64-bit string I/O for the strio guest (long_mode.c enters long mode with guest/lib's
+; long_mode_enter and calls this with call64).
 ;
-; strio_enter_long_mode(pml4): from 32-bit protected mode with paging off, PAE + EFER.LME +
-; paging (Intel SDM vol. 3A 9.8.5); the CPU is then in compatibility mode and the 32-bit C
-; code keeps running.
-;
-; strio_run64_far(): far-calls into a 64-bit code segment, runs the string instructions
-; below with their register results stored in lm_out (qwords), and returns:
+; run64: runs the string instructions below with their register results stored in lm_out
+; (qwords), and far-returns:
 ;   0, 1   a32 rep outsb (0x67: ESI/ECX, upper halves set beforehand): RSI, RCX after
 ;   2, 3   fs rep outsb (FS base = lm_fs - 0x1000, RSI = 0x1000): RSI, RCX after
 ;   4, 5   gs rep outsw (GS base = lm_gs_words - 0x2000, RSI = 0x2000): RSI, RCX after
 ;   6, 7   std; rep outsb of a reversed line; cld: RSI, RCX after
 ;   8, 9   rep insb of 8 bytes from a port with no device into lm_in: RDI, RCX after
-bits 32
-section .text
-
-global strio_enter_long_mode, strio_run64_far
+global run64
 global lm_out, lm_in, lm_fs, lm_gs_words, lm_gs_count, lm_rev
-extern strio_gdt_desc
-
-strio_enter_long_mode:
-	mov eax, [esp + 4]
-	lgdt [strio_gdt_desc]
-	mov cr3, eax
-	mov eax, cr4
-	or eax, 1 << 5			; PAE
-	mov cr4, eax
-	mov ecx, 0xc0000080		; EFER.LME
-	rdmsr
-	or eax, 1 << 8
-	wrmsr
-	mov eax, cr0
-	or eax, 1 << 31			; PG: EFER.LMA follows
-	mov cr0, eax
-	jmp 0x08:.compat		; CS from the new GDT (32-bit code, L=0)
-.compat:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
-	ret
-
-strio_run64_far:
-	push ebx
-	push esi
-	push edi
-	push ebp
-	call 0x18:run64
-	pop ebp
-	pop edi
-	pop esi
-	pop ebx
-	ret
 
 section .data
 lm_a32:	db "strio: 64-bit a32 rep outsb line", 10

@@ -1,9 +1,5 @@
-; Long-mode entry and the 64-bit register-integrity run of the xstate guest.
-;
-; enter_long_mode(pml4): from 32-bit protected mode with paging off, turn on PAE,
-; EFER.LME and paging (Intel SDM vol. 3A 9.8.5). The CPU is then in compatibility
-; mode: the 32-bit C code keeps running unchanged, only exceptions would now need a
-; 64-bit IDT (the test takes none after this point).
+; The 64-bit register-integrity run of the xstate guest (long mode: guest/lib/long_mode.h;
+; only exceptions would need a 64-bit IDT, and the test takes none in long mode).
 ;
 ; run64 (called through call64): loads every extended register the guest enabled (x87
 ; ST0-7 with a patterned FCW and condition codes, MXCSR, XMM/YMM0-15, ZMM0-31 and k0-7
@@ -14,9 +10,8 @@
 bits 32
 section .text
 
-global enter_long_mode, call64, run64
+global run64
 global xs_in, xs_out, xs_ctl
-extern gdt64_desc
 
 XS_AVX equ 1
 XS_AVX512 equ 2
@@ -54,47 +49,6 @@ XC_ENV_OUT equ 0xe0
 XC_BAD equ 0x100		; per exit kind: exits after which a register or RFLAGS differed
 XC_SIZE equ 0x118
 
-enter_long_mode:
-	mov eax, [esp + 4]
-	lgdt [gdt64_desc]
-	mov cr3, eax
-	mov eax, cr4
-	or eax, 1 << 5			; PAE
-	mov cr4, eax
-	mov ecx, 0xc0000080		; EFER.LME: an intercepted MSR write
-	rdmsr
-	or eax, 1 << 8
-	wrmsr
-	mov eax, cr0
-	or eax, 1 << 31			; PG: EFER.LMA follows
-	mov cr0, eax
-	jmp 0x08:.compat		; reload CS from the new GDT (32-bit code, L=0)
-.compat:
-	mov ax, 0x10
-	mov ds, ax
-	mov es, ax
-	mov ss, ax
-	ret
-
-; call64(fn): from compatibility mode, far-call fn in the 64-bit code segment (it ends
-; with a 32-bit far return); the callee-saved registers are kept here.
-call64:
-	push ebx
-	push esi
-	push edi
-	push ebp
-	mov eax, [esp + 20]
-	mov [call64_ptr], eax
-	call far [call64_ptr]
-	pop ebp
-	pop edi
-	pop esi
-	pop ebx
-	ret
-
-section .data
-call64_ptr: dd 0
-	dw 0x18
 
 section .bss
 alignb 64

@@ -65,20 +65,7 @@ static const char *const exit_name[EXIT_KINDS] = { "CPUID", "hypercall", "OUT", 
 
 extern uint8_t xs_in[XS_SIZE], xs_out[XS_SIZE];
 extern struct xs_ctl xs_ctl;
-void enter_long_mode(uint32_t pml4);
 void run64(void);
-/* GDT for long mode: 0x08 32-bit code (the IDT and C code keep using it), 0x10 data,
- * 0x18 64-bit code. */
-static const uint64_t gdt64[] = { 0, 0x00cf9b000000ffffull, 0x00cf93000000ffffull,
-				  0x00af9b000000ffffull };
-struct __attribute__((packed)) {
-	uint16_t limit;
-	uint32_t base;
-} gdt64_desc = { sizeof(gdt64) - 1, (uint32_t)gdt64 };
-
-static uint64_t pml4[512] __attribute__((aligned(4096)));
-static uint64_t pdpt[512] __attribute__((aligned(4096)));
-static uint64_t pd[512] __attribute__((aligned(4096)));
 
 static uint32_t xsetbv_safe(uint64_t v)
 {
@@ -249,11 +236,7 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 	       (unsigned long long)supported, (unsigned long long)want);
 	xcr0_checks(supported, want);
 
-	for (int i = 0; i < 512; i++)
-		pd[i] = ((uint64_t)i << 21) | 0x83; /* 2 MiB, present, writable */
-	pdpt[0] = (uint32_t)pd | 0x3;
-	pml4[0] = (uint32_t)pdpt | 0x3;
-	enter_long_mode((uint32_t)pml4);
+	long_mode_enter();
 	check_init_state((uint32_t)want, compacted);
 
 	fill_patterns(cpu, want,

@@ -12,9 +12,7 @@
 #define XC_AVX512 0xe0u
 #define XC_PKRU 0x200u
 
-/* Call a 64-bit routine from compatibility mode (long_mode.asm): a far call into the
- * 64-bit code segment; the routine ends with a far return. */
-void call64(void (*fn64)(void));
+#include "long_mode.h" /* call64: a 64-bit routine called from compatibility mode */
 
 /*
  * Issue 15: the state a guest finds at its start. Called first thing, in compatibility
