@@ -135,7 +135,7 @@ test:
 # part of make test. make mutate MUTATIONS=NAME-FILTER runs only matching ones.
 .PHONY: mutate
 mutate:
-	tests/mutate.sh $(MUTATIONS)
+	tests/mutate.sh '$(MUTATIONS)'
 
 # docs/msr-policy.md is generated from the MSR policy table (a unit test checks it is current).
 msr-doc: $(HOST_BIN)
