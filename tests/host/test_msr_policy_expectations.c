@@ -10,6 +10,7 @@
 #include "arch/x86/svm/svm_msrpm.h"
 #include "arch/x86/vmx/vmx_msr_bitmap.h"
 #include "hv/msr_policy.h"
+#include "tests/host/doc_check.h"
 #include "tests/host/harness.h"
 
 /* The doc's handling names, spelled out: P passthrough, F dedicated field, E emulated,
@@ -109,18 +110,6 @@ static bool doc_row(const char *doc, uint32_t msr, char *rd, char *wr, size_t ca
 	return false;
 }
 
-static char *read_doc(void)
-{
-	FILE *f = fopen("docs/msr-policy.md", "r");
-	if (!f)
-		return NULL;
-	static char buf[262144];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	return buf;
-}
-
 static bool in_svm_map(uint32_t m)
 {
 	return m < 0x2000 || (m >= 0xc0000000u && m < 0xc0002000u) || (m >= 0xc0010000u && m < 0xc0012000u);
@@ -133,7 +122,7 @@ static bool in_vmx_bitmap(uint32_t m)
 
 TEST(msr_security_relevant_handling_as_promised)
 {
-	const char *doc = read_doc();
+	char *doc = doc_read("docs/msr-policy.md");
 	REQUIRE(doc != NULL); /* run from the repository root */
 	CHECK(strstr(doc, "Any MSR not listed is denied: the guest gets #GP.") != NULL);
 	static uint8_t msrpm[SVM_MSRPM_SIZE], bitmap[VMX_MSR_BITMAP_SIZE];
@@ -170,4 +159,5 @@ TEST(msr_security_relevant_handling_as_promised)
 			CHECK_EQ(before, 0);
 		}
 	}
+	free(doc);
 }
