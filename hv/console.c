@@ -15,7 +15,7 @@ static int (*cpu_index_fn)(void);
 static spinlock_t console_lock;
 static volatile int32_t lock_owner = -1; /* CPU index of the holder, -1 if none or unknown */
 static struct console_ring rings[HV_MAX_CPUS];
-static struct console_drain drain = { rings, HV_MAX_CPUS, -1, 0, 0, 0 };
+struct console_drain console_drain_state = { rings, HV_MAX_CPUS, -1, 0, 0, 0 };
 
 void console_set_sink(console_sink_fn sink)
 {
@@ -61,7 +61,7 @@ static void unlock(void)
 static void print_sync(const char *s, size_t n)
 {
 	lock();
-	console_drain_finish(&drain, put_wait);
+	console_drain_finish(&console_drain_state, put_wait);
 	put_wait(s, n);
 	unlock();
 }
@@ -71,7 +71,7 @@ static void flush_ring(int c)
 {
 	for (bool more = true; more;) {
 		lock();
-		more = console_drain_one_of(&drain, (uint32_t)c, put_wait);
+		more = console_drain_one_of(&console_drain_state, (uint32_t)c, put_wait);
 		unlock();
 	}
 }
@@ -81,21 +81,16 @@ static bool buffered(int c)
 	return c >= 0 && __atomic_load_n(&rings[c].buffered, __ATOMIC_RELAXED);
 }
 
-bool console_pending(void)
-{
-	return console_drain_pending(&drain);
-}
-
 void console_drain(void)
 {
-	if (!device_room || !console_drain_pending(&drain))
+	if (!device_room || !console_drain_pending(&console_drain_state))
 		return;
 	if (!spin_lock_bounded(&console_lock, 1))
 		return; /* another CPU is writing: it drains too */
 	lock_owner = here();
 	size_t room = device_room();
 	if (room)
-		console_drain_step(&drain, room, device_nowait);
+		console_drain_step(&console_drain_state, room, device_nowait);
 	unlock();
 }
 
@@ -103,7 +98,7 @@ static bool ring_put(int c, const char *s, size_t n, uint32_t limit)
 {
 	if (!console_ring_put(&rings[c], s, n, limit))
 		return false;
-	console_drain_published(&drain);
+	console_drain_published(&console_drain_state);
 	console_drain();
 	return true;
 }
@@ -145,7 +140,7 @@ void console_buffer_this_cpu(bool on)
 void console_flush_all(void)
 {
 	lock();
-	console_drain_step(&drain, SIZE_MAX, put_wait);
+	console_drain_step(&console_drain_state, SIZE_MAX, put_wait);
 	unlock();
 }
 
@@ -185,7 +180,7 @@ bool console_report_begin(void)
 		held = spin_lock_bounded(&console_lock, 1u << 20);
 	if (held) {
 		lock_owner = c;
-		console_drain_finish(&drain, put_wait); /* a half-written line first */
+		console_drain_finish(&console_drain_state, put_wait); /* a half-written line first */
 	}
 	return held;
 }

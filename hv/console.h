@@ -16,6 +16,7 @@
 #ifndef HV_CONSOLE_H
 #define HV_CONSOLE_H
 
+#include "hv/console_ring.h"
 #include "hv/types.h"
 
 /* Output bytes the device takes now without waiting (0: none); its no-wait writer, given at
@@ -36,8 +37,13 @@ bool console_guest_put(const char *s, size_t n);
  * UART's LSR.THRE: a guest that polls it waits, in guest context, for its share of the
  * line instead of losing output.) Tries a drain when there is none. */
 bool console_guest_room(void);
-/* Anything queued in any CPU's ring? (A relaxed read: whether console_drain is worth it.) */
-bool console_pending(void);
+/* Anything queued in any CPU's ring? (A relaxed read, inline: whether console_drain is
+ * worth the call; every slow exit asks.) */
+extern struct console_drain console_drain_state;
+static inline bool console_pending(void)
+{
+	return console_drain_pending(&console_drain_state);
+}
 /* Opportunistic, never waits: see the header comment. */
 void console_drain(void);
 /* Write out every ring, waiting (end of run). */

@@ -36,11 +36,6 @@ void console_drain_published(struct console_drain *d)
 	__atomic_add_fetch(&d->records, 1, __ATOMIC_RELEASE);
 }
 
-bool console_drain_pending(const struct console_drain *d)
-{
-	return __atomic_load_n(&d->records, __ATOMIC_RELAXED) != 0;
-}
-
 /* Take ring i's oldest record as the one in progress (its header consumed). */
 static bool begin_record(struct console_drain *d, uint32_t i)
 {

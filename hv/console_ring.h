@@ -62,8 +62,12 @@ struct console_drain {
 
 /* Count a record the producer published (for console_drain_pending's cheap test). */
 void console_drain_published(struct console_drain *d);
-/* Is anything waiting in any ring? A relaxed read, for "is a drain worth a try". */
-bool console_drain_pending(const struct console_drain *d);
+/* Is anything waiting in any ring? A relaxed read, for "is a drain worth a try"; inline,
+ * as every slow exit asks. */
+static inline bool console_drain_pending(const struct console_drain *d)
+{
+	return __atomic_load_n(&d->records, __ATOMIC_RELAXED) != 0;
+}
 /* Write at most `budget` output bytes: the record in progress first, then whole records
  * round robin. Returns the output bytes written. budget SIZE_MAX: everything. */
 size_t console_drain_step(struct console_drain *d, size_t budget, console_put_fn put);

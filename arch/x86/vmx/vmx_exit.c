@@ -381,7 +381,8 @@ int vmx_exit_slow(struct vcpu *v)
 		return 1;
 	/* Queued console lines (hv/console.h): a FIFO's worth at most, no waiting. IF = 0 in
 	 * VMX root operation holds no NMI or SMI. */
-	console_drain();
+	if (console_pending())
+		console_drain();
 	return prepare_entry(v, x) ? 1 : 0;
 }
 
