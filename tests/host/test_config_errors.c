@@ -215,54 +215,41 @@ TEST(config_debug_keys)
 	CHECK_ERR("[hv]\ndebug_fault_cpu = x\n", 2, "bad debug_fault_cpu 'x'");
 }
 
-TEST(config_debug_nmi_key)
-{
-	REQUIRE(parse("[hv]\ndebug_nmi_cpu = 2\n" G("a", "0")) == 0);
-	CHECK_EQ(cfg.debug.nmi_cpu, 2);
-	CHECK_ERR("[hv]\ndebug_nmi_cpu = -1\n", 2, "bad debug_nmi_cpu '-1'");
-}
+/* The [hv] debug keys that name one CPU: off by default, a CPU index sets them, a value
+ * that is not one, a repeat, or the key in a [guest] section is an error naming the key. */
+static const struct debug_cpu_key {
+	const char *key;
+	size_t offset; /* in struct hv_debug */
+	const char *bad; /* a value that is not a CPU index */
+} debug_cpu_keys[] = {
+	{ "debug_fault_cpu", offsetof(struct hv_debug, fault_cpu), "x" },
+	{ "debug_nmi_cpu", offsetof(struct hv_debug, nmi_cpu), "-1" },
+	{ "debug_stop_cpu", offsetof(struct hv_debug, stop_cpu), "one" },
+	{ "debug_pending_irq", offsetof(struct hv_debug, pending_irq_cpu), "cpu1" },
+	{ "debug_dirty_xstate_cpu", offsetof(struct hv_debug, dirty_xstate_cpu), "x" },
+	{ "debug_stack_overflow_cpu", offsetof(struct hv_debug, stack_overflow_cpu), "4294967295" },
+};
 
-TEST(config_debug_stop_key)
+TEST(config_debug_cpu_keys)
 {
-	REQUIRE(parse(G("a", "0")) == 0);
-	CHECK_EQ(cfg.debug.stop_cpu, HV_NO_DEBUG_FAULT);
-	REQUIRE(parse("[hv]\ndebug_stop_cpu = 1\n" G("a", "0")) == 0);
-	CHECK_EQ(cfg.debug.stop_cpu, 1);
-	CHECK_ERR("[hv]\ndebug_stop_cpu = one\n", 2, "bad debug_stop_cpu 'one'");
-}
-
-TEST(config_debug_pending_irq_key)
-{
-	REQUIRE(parse(G("a", "0")) == 0);
-	CHECK_EQ(cfg.debug.pending_irq_cpu, HV_NO_DEBUG_FAULT);
-	REQUIRE(parse("[hv]\ndebug_pending_irq = 1\n" G("a", "0")) == 0);
-	CHECK_EQ(cfg.debug.pending_irq_cpu, 1);
-	CHECK_ERR("[hv]\ndebug_pending_irq = cpu1\n", 2, "bad debug_pending_irq 'cpu1'");
-	CHECK_ERR("[hv]\ndebug_pending_irq = 1\ndebug_pending_irq = 2\n", 3, "debug_pending_irq");
-}
-
-TEST(config_debug_dirty_xstate_key)
-{
-	REQUIRE(parse(G("a", "0")) == 0);
-	CHECK_EQ(cfg.debug.dirty_xstate_cpu, HV_NO_DEBUG_FAULT);
-	REQUIRE(parse("[hv]\ndebug_dirty_xstate_cpu = 2\n" G("a", "0")) == 0);
-	CHECK_EQ(cfg.debug.dirty_xstate_cpu, 2);
-	CHECK_ERR("[hv]\ndebug_dirty_xstate_cpu = x\n", 2, "bad debug_dirty_xstate_cpu 'x'");
-	CHECK_ERR("[hv]\ndebug_dirty_xstate_cpu = 0\ndebug_dirty_xstate_cpu = 1\n", 3,
-		  "debug_dirty_xstate_cpu");
-}
-
-TEST(config_debug_stack_overflow_key)
-{
-	REQUIRE(parse(G("a", "0")) == 0);
-	CHECK_EQ(cfg.debug.stack_overflow_cpu, HV_NO_DEBUG_FAULT);
-	REQUIRE(parse("[hv]\ndebug_stack_overflow_cpu = 1\n" G("a", "0")) == 0);
-	CHECK_EQ(cfg.debug.stack_overflow_cpu, 1);
-	CHECK_EQ(cfg.debug.fault_cpu, HV_NO_DEBUG_FAULT);
+	for (size_t i = 0; i < sizeof(debug_cpu_keys) / sizeof(debug_cpu_keys[0]); i++) {
+		const struct debug_cpu_key *k = &debug_cpu_keys[i];
+		char text[256], msg[96];
+		REQUIRE(parse(G("a", "0")) == 0);
+		CHECK_EQ(*(uint32_t *)((char *)&cfg.debug + k->offset), HV_NO_DEBUG_FAULT);
+		snprintf(text, sizeof(text), "[hv]\n%s = 2\n" G("a", "0"), k->key);
+		REQUIRE(parse(text) == 0);
+		CHECK_EQ(*(uint32_t *)((char *)&cfg.debug + k->offset), 2);
+		CHECK_EQ(cfg.debug.fault_cpu, i == 0 ? 2u : HV_NO_DEBUG_FAULT); /* only that key */
+		snprintf(text, sizeof(text), "[hv]\n%s = %s\n", k->key, k->bad);
+		snprintf(msg, sizeof(msg), "bad %s '%s'", k->key, k->bad);
+		CHECK_ERR(text, 2, msg);
+		snprintf(text, sizeof(text), "[hv]\n%s = 0\n%s = 1\n", k->key, k->key);
+		CHECK_ERR(text, 3, k->key);
+		snprintf(text, sizeof(text), "[guest a]\n%s = 1\n", k->key);
+		CHECK_ERR(text, 2, k->key);
+	}
 	CHECK_ERR("[hv]\ndebug_stack_overflow_cpu = one\n", 2, "bad debug_stack_overflow_cpu 'one'");
-	CHECK_ERR("[hv]\ndebug_stack_overflow_cpu = 4294967295\n", 2,
-		  "bad debug_stack_overflow_cpu '4294967295'");
-	CHECK_ERR("[guest a]\ndebug_stack_overflow_cpu = 1\n", 2, "debug_stack_overflow_cpu");
 }
 
 TEST(config_debug_vmx_msr_lists_key)
