@@ -14,6 +14,10 @@ void efi_files_init(void);
  * FILE_READ_OK, or FILE_READ_NOT_FOUND / FILE_READ_ERROR (hv/config_file.h) with err filled.
  * The buffer is firmware loader data: it survives ExitBootServices. */
 int efi_read_file(const char *path, void **data, size_t *size, char *err, size_t errlen);
+/* boot/efi_pxe.c: the same over TFTP when hv.efi was PXE-booted. efi_pxe_init: whether the
+ * device has the PXE Base Code protocol (then every file comes from there, or fails). */
+bool efi_pxe_init(EFI_HANDLE device);
+int efi_pxe_read_file(const char *path, void **data, size_t *size, char *err, size_t errlen);
 
 /* boot/efi_memory.c */
 void *efi_alloc_pages(uint64_t bytes, uint64_t align, uint64_t max_addr);

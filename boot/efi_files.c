@@ -5,6 +5,7 @@
 #include "hv/lib.h"
 
 static EFI_FILE_PROTOCOL *root;
+static bool pxe; /* no file system, but PXE: files come over TFTP (boot/efi_pxe.c) */
 static CHAR16 image_dir[256]; /* e.g. \EFI\BOOT\ */
 
 void efi_files_init(void)
@@ -15,10 +16,11 @@ void efi_files_init(void)
 	EFI_BOOT_SERVICES *bs = efi_st->BootServices;
 	if (EFI_ERROR(bs->HandleProtocol(efi_image, &lip_guid, (void **)&li)))
 		return;
-	/* Booted over the network there is no file system: only the built-in config is used. */
+	/* Booted over the network there is no file system: files come over TFTP. */
 	if (EFI_ERROR(bs->HandleProtocol(li->DeviceHandle, &sfs_guid, (void **)&sfs)) ||
 	    EFI_ERROR(sfs->OpenVolume(sfs, &root))) {
 		root = NULL;
+		pxe = efi_pxe_init(li->DeviceHandle);
 		return;
 	}
 	/* The image's folder: concatenate the file-path nodes, then cut after the last '\'. */
@@ -49,6 +51,8 @@ int efi_read_file(const char *path, void **data, size_t *size, char *err, size_t
 	CHAR16 name[512];
 	size_t n = 0;
 	*data = NULL;
+	if (pxe)
+		return efi_pxe_read_file(path, data, size, err, errlen);
 	if (!root) {
 		hv_snprintf(err, errlen, "%s: no file system on the boot device", path);
 		return FILE_READ_NOT_FOUND;

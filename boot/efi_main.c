@@ -3,7 +3,11 @@
  * ExitBootServices, then the hypervisor owns the machine (boot/takeover.c).
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/console_irq.h"
+#include "arch/x86/gdb_irq.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/tsc_calibrate.h"
+#include "arch/x86/wall_clock.h"
 #include "boot/boot.h"
 #include "boot/efi.h"
 #include "drivers/acpi_madt.h"
@@ -18,6 +22,7 @@
 #include "hv/lib.h"
 #include "hv/log.h"
 #include "hv/page_alloc.h"
+#include "hv/rtc_time.h"
 
 EFI_SYSTEM_TABLE *efi_st;
 EFI_HANDLE efi_image;
@@ -42,12 +47,13 @@ static void load_config(void)
 	void *text;
 	size_t len;
 	char err[200];
-	char read_err[200];
+	char read_err[200] = "";
 	switch (config_origin(efi_read_file("hv.cfg", &text, &len, read_err, sizeof(read_err)),
 			      read_err, err, sizeof(err))) {
 	case CONFIG_FROM_FILE:
 		break;
 	case CONFIG_FROM_DEFAULT:
+		hv_printf("hv: %s: using the built-in config\n", read_err);
 		config_source = "built-in config";
 		text = (void *)builtin_default_config;
 		len = strlen(builtin_default_config);
@@ -70,6 +76,8 @@ static void find_cpus(void)
 	lapic_init();
 	uint32_t bsp = lapic_id();
 	int n = acpi_madt_cpus(efi_find_rsdp(), ids, HV_MAX_CPUS, err, sizeof(err));
+	console_irq_plan(efi_find_rsdp()); /* where COM1's IRQ arrives, while the tables are sure */
+	gdb_irq_plan(efi_find_rsdp());     /* and COM2's, for the gdb stub */
 	if (n < 0) {
 		n = efi_mp_cpus(ids, HV_MAX_CPUS);
 		hv_printf("hv: %s: %s\n", err,
@@ -109,10 +117,34 @@ static void check_smt(void)
 
 static void calibrate_tsc(void)
 {
-	uint64_t t0 = rdtsc();
-	efi_st->BootServices->Stall(10000);
-	uint64_t per_us = (rdtsc() - t0) / 10000;
-	tsc_per_us = per_us ? per_us : 1;
+	const char *how;
+	uint64_t khz = tsc_calibrate_khz(efi_find_rsdp(), &how);
+	if (!khz) {
+		/* Last resort: the firmware's delay, which may return late (tsc_calibrate.h). */
+		uint64_t t0 = rdtsc();
+		efi_st->BootServices->Stall(10000);
+		khz = (rdtsc() - t0) / 10;
+		how = "UEFI Stall, may be inexact";
+	}
+	tsc_khz = khz ? khz : 1000;
+	tsc_per_us = tsc_khz / 1000 ? tsc_khz / 1000 : 1;
+	hv_printf("hv: TSC %llu.%03llu MHz (%s)\n", (unsigned long long)(tsc_khz / 1000),
+		  (unsigned long long)(tsc_khz % 1000), how);
+}
+
+/* The guests' RTC time (hv/vrtc.h): the firmware's clock now, as its RTC counts it (local
+ * or UTC, whatever the machine keeps), without time-zone conversion, as a PC's RTC reads. */
+static void read_wall_clock(void)
+{
+	EFI_TIME t;
+	if (EFI_ERROR(efi_st->RuntimeServices->GetTime(&t, NULL)) || t.Year < 1970 || t.Month < 1 ||
+	    t.Month > 12 || t.Day < 1 || t.Day > 31 || t.Hour > 23 || t.Minute > 59 || t.Second > 59) {
+		hv_printf("hv: firmware clock unreadable: guests' RTC starts at 1970-01-01\n");
+		wall_clock_set(0);
+		return;
+	}
+	wall_clock_set(rtc_days_from_civil(t.Year, t.Month, t.Day) * 86400 + t.Hour * 3600u +
+		       t.Minute * 60u + t.Second);
 }
 
 /* Called by gnu-efi's crt0 (_start) with the System V ABI after it applied the relocations. */
@@ -127,6 +159,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	st->BootServices->SetWatchdogTimer(0, 0, 0, NULL);
 	boot_print_banner();
 
+	calibrate_tsc(); /* before the files: efi_pxe.c times its transfers */
+	read_wall_clock();
 	efi_files_init();
 	load_config();
 	find_cpus();
@@ -142,7 +176,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 			hv_printf("hv: guest %s will not start: %s\n", config.guests[i].name,
 				  config.guests[i].error);
 	check_smt();
-	calibrate_tsc();
 	if (boot_reserve(&config, &boot_plan))
 		fail("not enough memory");
 	boot_prepare_guests(&config, &boot_plan);

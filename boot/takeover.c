@@ -6,6 +6,9 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpu_stacks.h"
+#include "arch/x86/console_irq.h"
+#include "arch/x86/gdb_irq.h"
+#include "hv/gdb_stop.h"
 #include "arch/x86/cpu_tables.h"
 #include "arch/x86/crash.h"
 #include "arch/x86/smp.h"
@@ -27,6 +30,7 @@ static uint64_t host_cr0, host_cr4;
 static uint32_t debug_late_ap; /* [hv] debug_late_ap (arch/x86/smp.c) */
 static volatile bool on_own_stacks;
 static uint32_t debug_irq_cpu = HV_NO_DEBUG_FAULT;
+static bool gdb_on; /* the gdb stub listens on COM2 (hv/gdb_stop.h) */
 
 NORETURN void platform_park(void)
 {
@@ -54,6 +58,13 @@ void platform_kick(uint32_t apic_id)
 	lapic_send_fixed(apic_id, HV_KICK_VECTOR);
 }
 
+void platform_wait_interrupt(void)
+{
+	/* STI holds interrupts off for one more instruction (SDM vol. 2B STI): one that is
+	 * already pending is taken after HLT begins, so it cannot be missed between the two. */
+	__asm__ __volatile__("sti; hlt; cli" ::: "memory");
+}
+
 void platform_delay_us(uint64_t us)
 {
 	udelay(us);
@@ -61,7 +72,7 @@ void platform_delay_us(uint64_t us)
 
 uint64_t platform_tsc_khz(void)
 {
-	return tsc_per_us * 1000;
+	return tsc_khz;
 }
 
 bool platform_leave_irq_pending(uint8_t vector)
@@ -130,6 +141,9 @@ static NORETURN void bsp_main(struct percpu *pc)
 	console_set_cpu_fn(console_cpu_index);
 	cpu_common_init(pc);
 	lapic_timer_init(); /* every LVT is masked now; the APs are not started yet */
+	console_irq_start(hv_cpus[HV_CONSOLE_CPU].apic_id); /* serial input (hv/console_input.h) */
+	if (gdb_on)
+		gdb_irq_start(hv_cpus[HV_CONSOLE_CPU].apic_id); /* COM2: the gdb stub */
 	pc->online = 1;
 	uint32_t up = smp_start_aps(plan->trampoline, plan->host_cr3, (void (*)(struct percpu *))ap_main,
 				    debug_late_ap);
@@ -178,5 +192,6 @@ NORETURN void boot_takeover(struct boot_plan *p, const struct hv_config *cfg)
 	if (cfg->debug.vmx_msr_lists && be != &vmx_backend)
 		hv_printf("hv: debug_vmx_msr_lists: ignored, this machine uses %s\n", be->name);
 	guest_run_init(vcpus, be, how, &cfg->debug);
+	gdb_on = gdb_init(cfg, be);
 	switch_stack(cpu_main_stack_top(&hv_cpus[0]), bsp_main, &hv_cpus[0]);
 }

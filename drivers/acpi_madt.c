@@ -16,7 +16,13 @@ static const struct acpi_header *table(uint64_t addr)
 	return (const struct acpi_header *)(uintptr_t)addr;
 }
 
-static const struct acpi_header *find_madt(const struct acpi_rsdp *rsdp)
+bool acpi_rsdp_valid(const struct acpi_rsdp *rsdp)
+{
+	return rsdp && !memcmp(rsdp->signature, "RSD PTR ", 8) && checksum_ok(rsdp, 20);
+}
+
+const struct acpi_header *acpi_find_table(const struct acpi_rsdp *rsdp, const char sig[4],
+				       size_t min_len)
 {
 	bool x = rsdp->revision >= 2 && rsdp->xsdt_address;
 	const struct acpi_header *root = table(x ? rsdp->xsdt_address : rsdp->rsdt_address);
@@ -29,24 +35,30 @@ static const struct acpi_header *find_madt(const struct acpi_rsdp *rsdp)
 		uint64_t addr = 0;
 		memcpy(&addr, entries + i * width, width);
 		const struct acpi_header *t = table(addr);
-		if (t && !memcmp(t->signature, "APIC", 4) && t->length >= sizeof(*t) + 8 &&
+		if (t && !memcmp(t->signature, sig, 4) && t->length >= min_len &&
 		    checksum_ok(t, t->length))
 			return t;
 	}
 	return NULL;
 }
 
+static const struct acpi_header *madt_of(const struct acpi_rsdp *rsdp, char *err, size_t errlen)
+{
+	if (!acpi_rsdp_valid(rsdp)) {
+		hv_snprintf(err, errlen, "ACPI: no valid RSDP");
+		return NULL;
+	}
+	const struct acpi_header *madt = acpi_find_table(rsdp, "APIC", sizeof(struct acpi_header) + 8);
+	if (!madt)
+		hv_snprintf(err, errlen, "ACPI: no valid MADT (APIC table)");
+	return madt;
+}
+
 int acpi_madt_cpus(const struct acpi_rsdp *rsdp, uint32_t *ids, int max, char *err, size_t errlen)
 {
-	if (!rsdp || memcmp(rsdp->signature, "RSD PTR ", 8) || !checksum_ok(rsdp, 20)) {
-		hv_snprintf(err, errlen, "ACPI: no valid RSDP");
+	const struct acpi_header *madt = madt_of(rsdp, err, errlen);
+	if (!madt)
 		return -1;
-	}
-	const struct acpi_header *madt = find_madt(rsdp);
-	if (!madt) {
-		hv_snprintf(err, errlen, "ACPI: no valid MADT (APIC table)");
-		return -1;
-	}
 	int count = 0;
 	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8; /* LAPIC address, flags */
 	const uint8_t *end = (const uint8_t *)madt + madt->length;
@@ -86,4 +98,50 @@ int acpi_madt_cpus(const struct acpi_rsdp *rsdp, uint32_t *ids, int max, char *e
 		return -1;
 	}
 	return count;
+}
+
+/* MPS INTI flags (ACPI 6.5 table 5.50): polarity 01 active high, 11 active low, 00 "conforms
+ * to the bus" (ISA: high); trigger 01 edge, 11 level, 00 conforms (ISA: edge). */
+#define INTI_POLARITY(f) ((f) & 3u)
+#define INTI_TRIGGER(f) (((f) >> 2) & 3u)
+
+int acpi_madt_isa_irq(const struct acpi_rsdp *rsdp, unsigned irq, struct madt_isa_route *r,
+		      char *err, size_t errlen)
+{
+	const struct acpi_header *madt = madt_of(rsdp, err, errlen);
+	if (!madt)
+		return -1;
+	memset(r, 0, sizeof(*r));
+	r->gsi = irq;
+	const uint8_t *base = (const uint8_t *)madt + sizeof(*madt) + 8;
+	const uint8_t *end = (const uint8_t *)madt + madt->length;
+	for (const uint8_t *p = base; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
+		struct madt_iso o;
+		if (p[0] != 2 || p[1] < sizeof(o))
+			continue;
+		memcpy(&o, p, sizeof(o));
+		if (o.bus != 0 || o.source != irq)
+			continue;
+		r->gsi = o.gsi;
+		r->active_low = INTI_POLARITY(o.flags) == 3;
+		r->level = INTI_TRIGGER(o.flags) == 3;
+	}
+	bool found = false;
+	for (const uint8_t *p = base; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
+		struct madt_ioapic io;
+		if (p[0] != 1 || p[1] < sizeof(io))
+			continue;
+		memcpy(&io, p, sizeof(io));
+		if (io.gsi_base > r->gsi || (found && io.gsi_base < r->ioapic_gsi_base))
+			continue;
+		found = true;
+		r->ioapic_addr = io.address;
+		r->ioapic_gsi_base = io.gsi_base;
+		r->ioapic_id = io.ioapic_id;
+	}
+	if (!found) {
+		hv_snprintf(err, errlen, "ACPI: MADT lists no I/O APIC for GSI %u (ISA IRQ %u)", r->gsi, irq);
+		return -1;
+	}
+	return 0;
 }

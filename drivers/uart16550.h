@@ -1,4 +1,5 @@
-/* The 16550 UART the hypervisor itself prints on (COM1, polled, no interrupts). */
+/* The 16550 UART the hypervisor itself prints on and reads from (COM1): output polled,
+ * input by its receive interrupt (arch/x86/console_irq.c). */
 #ifndef DRIVERS_UART16550_H
 #define DRIVERS_UART16550_H
 
@@ -13,5 +14,11 @@ void uart_write(const char *s, size_t n);
  * LSR read; then write at most that many output bytes, "\n" counting as 2 ("\r\n"). */
 size_t uart_tx_room(void);
 void uart_write_nowait(const char *s, size_t n);
+/* Receive (PC16550D data sheet: LSR bit 0 DR, bit 1 OE; IER bit 0 ERBFI; MCR bit 3 OUT2,
+ * which gates the interrupt output onto the ISA IRQ line on PC-compatible boards). */
+void uart_rx_irq_enable(void);
+/* The next received byte, or -1 when LSR.DR is clear. Counts overruns (LSR.OE). */
+int uart_rx_byte(void);
+uint64_t uart_rx_overruns(void);
 
 #endif

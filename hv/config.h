@@ -87,6 +87,9 @@ struct hv_config {
 	/* [hv] smt = shared: different guests may run on threads of one core (default: refused,
 	 * config_check_smt). */
 	bool smt_shared;
+	/* [hv] gdb = off: no gdb stub on COM2 (default com2: the stub listens there when the
+	 * port exists, hv/gdb_stop.c). */
+	bool gdb_off;
 	/* [hv] debug_late_ap: the boot CPU gives up on that AP before sending its SIPIs, so the
 	 * AP arrives at a closed trampoline and must park (arch/x86/smp.c). Kept out of struct
 	 * hv_debug, which is initialized positionally elsewhere. */

@@ -35,6 +35,8 @@
  *                threads of one core (SMT siblings share L1D, branch predictors and
  *                other buffers); shared: they may (the copies of a cpu = all guest
  *                are one guest and may always share)
+ *     gdb        com2 (default): the gdb remote stub listens on COM2 (0x2F8) when that
+ *                port exists (hv/gdb_stop.c); off: no stub
  *     debug_late_ap  the boot CPU gives up on that AP before starting it, so the AP
  *                reaches the start-up code after its parameters were closed (it must
  *                park itself; tests the trampoline hand-over)
@@ -129,6 +131,7 @@ static const struct key {
 } key_table[] = {
 	{ SEC_HV, "on_finish", config_set_on_finish, false, false },
 	{ SEC_HV, "smt", config_set_smt, false, false },
+	{ SEC_HV, "gdb", config_set_gdb, false, false },
 	{ SEC_HV, "debug_late_ap", config_set_debug_late_ap, false, false },
 	{ SEC_HV, "debug_fault_cpu", config_set_debug_fault_cpu, false, false },
 	{ SEC_HV, "debug_bad_entry", config_set_debug_bad_entry, false, false },

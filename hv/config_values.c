@@ -60,6 +60,14 @@ static int set_debug_cpu(struct config_parser *p, char *val, const char *key, ui
 	return 0;
 }
 
+int config_set_gdb(struct config_parser *p, char *val)
+{
+	if (strcmp(val, "com2") && strcmp(val, "off"))
+		return config_fail(p, "bad gdb '%s' (expected com2 or off)", val);
+	p->cfg->gdb_off = !strcmp(val, "off");
+	return 0;
+}
+
 int config_set_smt(struct config_parser *p, char *val)
 {
 	if (strcmp(val, "isolated") && strcmp(val, "shared"))

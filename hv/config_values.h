@@ -35,6 +35,7 @@ char *config_trim(char *s);
 /* One per key: val is the trimmed value; 0, or -1 with the message written. */
 int config_set_on_finish(struct config_parser *p, char *val);
 int config_set_smt(struct config_parser *p, char *val);
+int config_set_gdb(struct config_parser *p, char *val);
 int config_set_debug_late_ap(struct config_parser *p, char *val);
 int config_set_debug_fault_cpu(struct config_parser *p, char *val);
 int config_set_debug_bad_entry(struct config_parser *p, char *val);

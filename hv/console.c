@@ -4,6 +4,7 @@
 #include "hv/console_ring.h"
 #include "hv/fmt.h"
 #include "hv/log.h"
+#include "hv/log_ring.h"
 #include "hv/percpu.h"
 #include "hv/spinlock.h"
 
@@ -144,13 +145,10 @@ void console_flush_all(void)
 	unlock();
 }
 
-static void emit(const char *fmt, va_list ap)
+/* Text as a hypervisor message goes out: into this CPU's ring while it runs its guest, else
+ * synchronous. len <= CONSOLE_RECORD_MAX - 1. */
+static void put_text(const char *buf, size_t len)
 {
-	char buf[CONSOLE_RECORD_MAX];
-	int n = hv_vsnprintf(buf, sizeof(buf), fmt, ap);
-	size_t len = n < 0 ? 0 : MIN((size_t)n, sizeof(buf) - 1);
-	if (!len)
-		return;
 	int c = here();
 	if (buffered(c)) {
 		if (ring_put(c, buf, len, CONSOLE_RING_SIZE))
@@ -160,6 +158,32 @@ static void emit(const char *fmt, va_list ap)
 		flush_ring(c);
 	}
 	print_sync(buf, len);
+}
+
+static void emit(const char *fmt, va_list ap)
+{
+	char buf[CONSOLE_RECORD_MAX];
+	int n = hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	size_t len = n < 0 ? 0 : MIN((size_t)n, sizeof(buf) - 1);
+	if (!len)
+		return;
+	log_ring_put(buf, len); /* the monitor's `log` (hv/log_ring.h) */
+	put_text(buf, len);
+}
+
+void console_text(const char *s, size_t n)
+{
+	while (n) {
+		size_t len = MIN(n, (size_t)CONSOLE_RECORD_MAX - 1);
+		put_text(s, len);
+		s += len;
+		n -= len;
+	}
+}
+
+int console_this_cpu(void)
+{
+	return here();
 }
 
 void hv_printf(const char *fmt, ...)

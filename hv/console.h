@@ -48,5 +48,10 @@ static inline bool console_pending(void)
 void console_drain(void);
 /* Write out every ring, waiting (end of run). */
 void console_flush_all(void);
+/* Text that is not a hypervisor message (the serial monitor's answers): goes out as
+ * hv_printf's would, but is not kept in the log ring (hv/log_ring.h). */
+void console_text(const char *s, size_t n);
+/* This CPU's index as console_set_cpu_fn's function tells it, or -1. */
+int console_this_cpu(void);
 
 #endif

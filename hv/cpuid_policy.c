@@ -205,7 +205,7 @@ static bool is_intel(struct cpuid_value l0)
  * never calibrates against a PIT). Leaf 0x15 (Intel SDM vol. 2A CPUID): TSC Hz = ECX * EBX /
  * EAX with ECX the crystal clock. The APIC timer's input here is the TSC itself, and Linux
  * takes the crystal for the APIC timer's clock, so the "crystal" is the TSC: EAX = EBX = 1,
- * ECX = TSC Hz, exact (the calibration gives whole MHz). A TSC at or above 2^32 Hz does not
+ * ECX = TSC Hz, exact (the calibration gives whole kHz). A TSC at or above 2^32 Hz does not
  * fit ECX: ECX then reads 0 ("not enumerated") and the guest uses 0x16 or 0x40000010. Leaf
  * 0x16: base and maximum MHz (the TSC rate), bus (reference) MHz = the APIC timer's clock.
  * Shown on Intel only (AMD defines neither); the basic range grows to 0x16 for them.

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include "arch/x86/cpu.h"
+#include "hv/gdb_stop.h"
 #include "hv/apic_mmio.h"
 #include "hv/cache_pmu_insn.h"
 #include "hv/fmt.h"
@@ -223,6 +224,10 @@ enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e)
 			vlapic_log_events(v); /* a dropped IPI: one line per guest */
 			break;
 		}
+		if (vioapic_mmio_covers(e->npf.gpa)) {
+			act = ioapic_mmio_exit(v, e);
+			break;
+		}
 		vcpu_stop(v, "%s of guest-physical 0x%llx outside its %llu MiB partition",
 			  e->npf.fetch ? "instruction fetch" : e->npf.write ? "write" : "read",
 			  (unsigned long long)e->npf.gpa, (unsigned long long)(v->mem.size >> 20));
@@ -242,6 +247,10 @@ enum exit_action hv_handle_exit(struct vcpu *v, struct vm_exit *e)
 	case EXIT_EXCEPTION:
 		if (e->exc.vector == 7 && xstate_nm_exit(v))
 			return ACT_INJECT_NM;
+		/* The gdb stub's: #BP, intercepted only while it has a software breakpoint in this
+		 * guest, and #DB while it steps or has a debug register (hv/gdb_stop.h). */
+		if (e->exc.vector == 3 || (e->exc.vector == 1 && gdb_owns_db(v)))
+			return gdb_exit_exception(v, e->exc.vector);
 		/* #DB and #AC are intercepted only so that a guest whose handler raises the same
 		 * exception again cannot hold the core inside the CPU forever, out of reach of
 		 * NMIs and SMIs (CVE-2015-8104, CVE-2015-5307): each one exits and goes back. */

@@ -14,6 +14,9 @@ struct cpuid_value host_cpuid(uint32_t leaf, uint32_t subleaf);
 uint64_t host_xcr0_supported(void);
 void host_xsetbv(uint32_t index, uint64_t value);
 uint64_t host_xgetbv0(void);
+/* XGETBV with ECX = 1: XCR0 AND XINUSE, the components not in their init state (SDM vol. 1
+ * 13.6). Only where CPUID.(0xD,1).EAX[2] = 1. */
+uint64_t host_xgetbv1(void);
 /* XRSTOR of area (64-byte aligned, standard or compacted per its header) for mask. */
 void host_xrstor(const void *area, uint64_t mask);
 /* TILERELEASE: AMX tile configuration and data to their init state (SDM vol. 2B

@@ -215,14 +215,14 @@ static enum exit_action transfer(struct str_op *op, const uint64_t gpa[2], unsig
 	uint8_t *p0 = op->v->mem.base + gpa[0], *p1 = op->v->mem.base + gpa[1];
 	uint64_t val = 0;
 	if (op->in) {
-		vio_access(op->v, &val, op->port, op->size, true);
+		vio_access_slow(op->v, &val, op->port, op->size, true);
 		memcpy(p0, &val, n0);
 		memcpy(p1, (uint8_t *)&val + n0, op->size - n0);
 		return ACT_SKIP;
 	}
 	memcpy(&val, p0, n0);
 	memcpy((uint8_t *)&val + n0, p1, op->size - n0);
-	return vio_access(op->v, &val, op->port, op->size, false);
+	return vio_access_slow(op->v, &val, op->port, op->size, false);
 }
 
 enum exit_action io_string_exit(struct vcpu *v, const struct vm_exit *e)

@@ -62,6 +62,19 @@ static int find_header(const uint8_t *img, size_t size, struct mb_header *hdr, s
 			   MB_HEADER_SEARCH);
 }
 
+bool multiboot_magic_present(const void *image, size_t image_size)
+{
+	const uint8_t *img = image;
+	size_t window = img ? MIN(image_size, (size_t)MB_HEADER_SEARCH) : 0;
+	for (size_t off = 0; window >= 4 && off <= window - 4; off += MB_HEADER_ALIGN) {
+		uint32_t w;
+		memcpy(&w, img + off, sizeof(w));
+		if (w == MB_HEADER_MAGIC)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Section 3.1.3, the a.out kludge: the file bytes from offset
  * hoff - (header_addr - load_addr) go to load_addr, up to load_end_addr (0:

@@ -16,6 +16,12 @@ struct mb_boot_state {
 	uint32_t mbi_gpa;      /* EBX: guest-physical address of the multiboot info */
 	uint32_t eax;          /* 0x2BADB002 */
 	uint64_t kernel_start, kernel_end;  /* guest-physical range the kernel image occupies (incl. bss) */
+	/* Linux's 64-bit entry (hv/linux_load.h): long mode, paging on (CR0.PG|PE, CR4.PAE,
+	 * EFER.LME|LMA), CS = 0x10 64-bit code, DS/ES/SS/FS/GS = 0x18, RIP = entry (identity
+	 * mapped, < 4 GiB), RSI = rsi. When clear, the 32-bit multiboot state above. */
+	bool long_mode;
+	uint64_t cr3, gdt_base, rsi;
+	uint16_t gdt_limit;
 };
 
 /* The memory map a guest of mem_size bytes is given (boot info, mmap_addr): conventional
@@ -23,6 +29,10 @@ struct mb_boot_state {
  * page reserved and the RAM above it. Returns the number of entries (3..MB_MMAP_MAX). */
 #define MB_MMAP_MAX 5
 unsigned mb_memory_map(uint64_t mem_size, struct mb_mmap_entry map[MB_MMAP_MAX]);
+
+/* True when image's first 8 KiB hold the multiboot magic at a 4-byte aligned offset, valid
+ * or not: the image is meant for this loader (guest_setup's choice, hv/linux_load.h). */
+bool multiboot_magic_present(const void *image, size_t image_size);
 
 /*
  * Load image[0..image_size) into mem, build the info block, fill *out. On any

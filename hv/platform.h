@@ -15,6 +15,9 @@ void platform_send_nmi(uint32_t apic_id);
 void platform_kick(uint32_t apic_id);
 #define HV_KICK_VECTOR 0xed
 void platform_delay_us(uint64_t us);
+/* The host's real-time clock, in seconds since 1970-01-01 00:00 as its RTC counts them (the
+ * firmware's time at boot, UEFI GetTime, advanced by the TSC): the guests' RTC (hv/vrtc.h). */
+uint64_t platform_rtc_seconds(void);
 /* The host TSC frequency the boot calibration measured (tsc_per_us), in kHz: the guests'
  * TSC and APIC timer frequency (hv/vlapic.h, CPUID leaves 0x15, 0x16, 0x40000010). */
 uint64_t platform_tsc_khz(void);
@@ -29,5 +32,14 @@ bool platform_leave_irq_pending(uint8_t vector);
 uint64_t platform_timer_arm(uint64_t host_tsc_deadline);
 #define HV_TIMER_VECTOR 0xee /* the host timer's vector: any fixed vector 32-254 the host owns */
 #define HV_DEBUG_IRQ_VECTOR 0xe1 /* any fixed vector 32-255 that is not the spurious one */
+/* The console UART's receive interrupt (arch/x86/console_irq.c), routed through the host's
+ * I/O APIC to the console CPU, which processes serial input (hv/console_input.h). */
+#define HV_CONSOLE_VECTOR 0xec
+#define HV_CONSOLE_CPU 0
+/* COM2's receive interrupt, for the gdb stub (arch/x86/gdb_irq.c), also to the console CPU. */
+#define HV_GDB_VECTOR 0xe3
+/* Wait for the next host interrupt with interrupts let in for the wait only (STI; HLT;
+ * CLI): the idle loop of the console CPU once it has no guest to run (hv/guest_run.c). */
+void platform_wait_interrupt(void);
 
 #endif

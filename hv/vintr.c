@@ -19,10 +19,30 @@
 #include "hv/vcpu.h"
 #include "hv/vcpu_request.h"
 #include "hv/vlapic.h"
+#include "hv/vuart_irq.h"
+#include "hv/console_input.h"
 
 static uint64_t guest_tsc(const struct vcpu *v)
 {
 	return host_rdtsc() + v->tsc_offset;
+}
+
+static uint64_t earlier(uint64_t want, uint64_t t)
+{
+	return t && (!want || t < want) ? t : want;
+}
+
+/* The console CPU also wakes for the monitor's tick (hv/console_input.h); a guest waiting
+ * for its THRE interrupt while the console had no room, or a halted guest while console
+ * lines are still queued (which its host timer interrupt writes out), looks again every
+ * millisecond (about 11 bytes of the serial line). */
+static uint64_t input_clamp(const struct vcpu *v, uint64_t want)
+{
+	if (v->cpu == HV_CONSOLE_CPU)
+		want = earlier(want, console_input_tick_deadline());
+	if (v->uart.tx_wait || (v->halted && console_pending()))
+		want = earlier(want, host_rdtsc() + platform_tsc_khz());
+	return want;
 }
 
 /*
@@ -47,6 +67,7 @@ static void host_timer_follow(struct vcpu *v)
 			want = 1; /* 0 means "disarm" to the platform */
 	}
 	want = time_limit_clamp(v, want); /* [guest] timeout: the earlier of the two */
+	want = input_clamp(v, want);
 	if (want == v->host_timer_want &&
 	    (!want || v->host_timer_expiry >= want || host_rdtsc() < v->host_timer_expiry))
 		return;
@@ -97,8 +118,10 @@ bool vcpu_can_wake(struct vcpu *v)
 		return true;
 	if (!s.if_set)
 		return false; /* only an NMI wakes a CPU halted with IF = 0 */
-	/* The deadline is UINT64_MAX when the timer is off, masked or the APIC disabled. */
-	return vlapic_pending_vector(a) >= 0 || vlapic_timer_deadline(a) != UINT64_MAX;
+	/* The deadline is UINT64_MAX when the timer is off, masked or the APIC disabled. A
+	 * guest whose UART may interrupt it waits for input (hv/vuart_irq.h). */
+	return vlapic_pending_vector(a) >= 0 || vlapic_timer_deadline(a) != UINT64_MAX ||
+	       vuart_irq_can_wake(v);
 }
 
 /* The guest has just been stopped: no halt to wait out, no host timer left for it. */
@@ -133,6 +156,7 @@ static bool idle(const struct vcpu *v)
 {
 	const struct vlapic *a = &v->lapic;
 	return !__atomic_load_n(&v->requests, __ATOMIC_RELAXED) && !v->halted && !v->window_asked &&
+	       !v->uart.tx_wait &&
 	       !a->nmi_pending && !a->timer_armed && !a->tsc_deadline && !v->host_timer_want &&
 	       !vlapic_irr_any(a);
 }
@@ -144,6 +168,8 @@ int vcpu_deliver_events(struct vcpu *v)
 	if (requests(v) || out_of_time(v))
 		return 1;
 	for (;;) {
+		if (v->uart.tx_wait)
+			vuart_irq_tx_poll(v); /* the console had no room: has it now? */
 		if (deliver_once(v))
 			v->halted = false; /* any event delivered ends a halt (SDM vol. 2A HLT) */
 		if (!v->halted)
@@ -159,8 +185,8 @@ int vcpu_deliver_events(struct vcpu *v)
 				  (unsigned long long)m.rip);
 			return guest_ended(v);
 		}
-		host_timer_follow(v);
 		console_drain(); /* the guest waits anyway: queued console lines (hv/console.h) */
+		host_timer_follow(v);
 		v->be->wait_interrupt(v);
 		v->host_timer_expiry = 0; /* the interrupt may have been the timer, early */
 		if (requests(v) || out_of_time(v))

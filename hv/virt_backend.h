@@ -12,6 +12,8 @@
 struct vcpu;
 struct percpu;
 struct cpuid_backend_caps;
+struct gdb_regs;
+struct guest_state;
 
 /* Intercepts the core switches at run time (the XFD scheme, hv/xstate.c). */
 enum intercept_kind {
@@ -59,6 +61,12 @@ struct virt_backend {
 	/* Build the VMCB/VMCS, nested page tables and intercept bitmaps for v
 	 * (its partition is loaded and v->boot holds the entry state). */
 	int (*vcpu_create)(struct vcpu *v, char *err, size_t errlen);
+	/* Back to the start state, for a restart (hv/guest_restart.h): on v's own CPU after its
+	 * run ended, the guest state and controls as vcpu_create built them from v->boot (which
+	 * the core has rebuilt), reusing the pages vcpu_create allocated: nothing is allocated
+	 * or leaked, and the nested page tables stay (the partition does not move). 0, or -1
+	 * with err filled. */
+	int (*vcpu_reset)(struct vcpu *v, char *err, size_t errlen);
 	/* Run v on the calling CPU until the guest ends (v->end is set). */
 	void (*vcpu_run)(struct vcpu *v);
 	void (*read_mode)(struct vcpu *v, struct guest_mode *m);
@@ -93,6 +101,28 @@ struct virt_backend {
 	/* Queue a fault for the next VM entry at the current RIP: vector, its error code
 	 * (delivered where the guest's mode has one, exc_error_code.h) and, for #PF, CR2. */
 	void (*inject_fault)(struct vcpu *v, uint8_t vector, uint32_t error_code, uint64_t cr2);
+	/* Slow path, on v's own CPU only (VMREAD needs the current VMCS; on SVM the VMSAVE state
+	 * is in the VMCB only there): the backend's part of a snapshot (hv/guest_state.h), i.e.
+	 * rsp, rip, rflags, control and debug registers, EFER, PAT, segments, descriptor tables,
+	 * the SYSCALL/SYSENTER MSRs and KERNEL_GS_BASE, cpl, the queued event and the
+	 * interruptibility. The core fills the rest (guest_state_take). */
+	void (*snapshot)(struct vcpu *v, struct guest_state *st);
+
+	/* The gdb stub (hv/gdb_*.c). Slow path, on v's own CPU only. */
+	/* Read or write the general registers, RIP, RFLAGS (without the stub's own single-step
+	 * TF) and the segment selectors (written selectors are ignored). */
+	void (*gdb_regs)(struct vcpu *v, struct gdb_regs *r, bool write);
+	/* Debug register n (0-3: live in this CPU; 6, 7: the VMCB/VMCS fields). */
+	uint64_t (*gdb_dr_read)(struct vcpu *v, unsigned n);
+	void (*gdb_dr_write)(struct vcpu *v, unsigned n, uint64_t val);
+	/* Intercept #BP (bp); single-step the guest's next instruction (step: SVM RFLAGS.TF with
+	 * the guest's own TF kept, VMX the monitor trap flag). The end of the step comes back
+	 * through gdb_step_done (hv/gdb_stop.h). */
+	void (*gdb_arm)(struct vcpu *v, bool bp, bool step);
+	/* How a guest's own INT3 goes back to it while #BP is intercepted: true, ACT_REFLECT
+	 * delivers it (VMX: the software exception again, with the exit's instruction length,
+	 * SDM vol. 3C 24.8.3); false, the core moves RIP past it and injects #BP (SVM). */
+	bool gdb_bp_reflects;
 };
 
 #endif

@@ -125,10 +125,13 @@ void vlapic_lvt_fire(struct vlapic *a, enum vlapic_lvt lvt)
 static void vlapic_eoi(struct vlapic *a)
 {
 	/* SDM 11.8.5: EOI clears the highest-priority ISR bit; with none in service it is
-	 * ignored. (A set TMR bit would send an EOI message to the I/O APICs: there are none.) */
+	 * ignored. A set TMR bit sends an EOI message to the I/O APICs (level_eoi). */
 	int v = vlapic_highest(a->isr);
-	if (v >= 0)
-		vec_clear(a->isr, (unsigned)v);
+	if (v < 0)
+		return;
+	vec_clear(a->isr, (unsigned)v);
+	if (vec_test(a->tmr, (unsigned)v) && a->level_eoi)
+		a->level_eoi(a->level_eoi_ctx, (uint8_t)v);
 }
 
 static void vlapic_write_svr(struct vlapic *a, uint32_t val)

@@ -56,6 +56,11 @@ struct vlapic {
 	uint32_t dropped_ipis;
 	uint32_t first_dropped_icr_lo, first_dropped_dest; /* ICR low; destination (x2APIC: 32 bits) */
 	bool logged_drop, logged_base_move; /* the core's once-per-guest messages went out */
+	/* An EOI that ends a level-triggered vector (its TMR bit set) is broadcast to the I/O
+	 * APICs (SDM vol. 3A 11.8.5; no EOI-broadcast suppression is offered): called with the
+	 * vector when set (hv/vioapic.c clears the remote IRR of the entries using it). */
+	void (*level_eoi)(void *ctx, uint8_t vector);
+	void *level_eoi_ctx;
 };
 
 /* Power-on/RESET state (SDM vol. 3A 11.4.7.1): xAPIC mode, enabled, BSP. */
@@ -97,6 +102,11 @@ static inline bool vlapic_irr_any(const struct vlapic *a)
 }
 /* The vector was delivered to the guest: IRR -> ISR. */
 void vlapic_accept(struct vlapic *a, uint8_t vector);
+/* Is this APIC a destination of an interrupt message with this destination (physical:
+ * APIC ID or broadcast; logical: against LDR/DFR, SDM 11.6.2)? For the I/O APIC. */
+bool vlapic_is_destination(const struct vlapic *a, bool logical, uint32_t dest);
+/* A fixed interrupt message arrived (an I/O APIC's): IRR set, TMR as its trigger mode. */
+void vlapic_accept_fixed(struct vlapic *a, uint8_t vector, bool level);
 /* A self-NMI is pending: take it (clears it). */
 bool vlapic_take_nmi(struct vlapic *a);
 

@@ -59,6 +59,11 @@ static struct ipi_targets ipi_targets(const struct vlapic *a, uint32_t icr_lo, u
 	return (struct ipi_targets){ dest == a->id, dest != a->id };
 }
 
+bool vlapic_is_destination(const struct vlapic *a, bool logical, uint32_t dest)
+{
+	return ipi_targets(a, logical ? ICR_DEST_LOGICAL : 0, dest).self;
+}
+
 static void count_drop(struct vlapic *a, uint32_t icr_lo, uint32_t dest)
 {
 	if (!a->dropped_ipis++) {

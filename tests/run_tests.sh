@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything `make test` runs: host unit tests, then emulator tests. Closing line: "N passed, M failed".
+# Everything `make test` runs: host unit tests, the fuzz corpora replay, then emulator tests. Closing line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
@@ -15,6 +15,9 @@ mkdir -p "$build"
 echo "== host unit tests"
 make --no-print-directory unit 2>&1 | tee "$build/unit.log" | grep -vE '^ok ' 
 tally "$build/unit.log"
+echo "== fuzz corpora replay (tests/fuzz: each libFuzzer target once over its seeds, no fuzzing)"
+make --no-print-directory BUILD="$build" fuzz-replay 2>&1 | tee "$build/fuzz-replay.log" | grep -vE '^(clang |ar |BUILD=)'
+tally "$build/fuzz-replay.log"
 echo "== exit-path promise (tests/bench/exit_promise.sh: the hot path's code, and the bench guest under QEMU -icount with gdb)"
 if make --no-print-directory BUILD="$build/bench" HV_EXTRA_CFLAGS=-DHV_BENCH all >"$build/bench-build.log" 2>&1; then
   BUILD=$build timeout 300 tests/bench/exit_promise.sh 2>&1 | tee "$build/promise.log"

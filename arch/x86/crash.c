@@ -6,6 +6,7 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpu_stacks.h"
+#include "arch/x86/console_irq.h"
 #include "arch/x86/cpu_tables.h"
 #include "arch/x86/crash.h"
 #include "arch/x86/msr_index.h"
@@ -100,10 +101,11 @@ void x86_exception(struct exc_frame *f)
 		 * the firmware left in the local APIC (lapic_drain) and, on SVM, in the window after
 		 * #VMEXIT(INTR) (svm_exit.c). End it and go on: it was the host's, no guest asked
 		 * for it (docs/interrupts-at-takeover.md). */
-		lapic_end_host_interrupt();
+		/* Every vector from 32 up shares one stub, which pushes 32: the local APIC's ISR
+		 * says which it was (lapic_end_host_interrupt). */
+		int vector = lapic_end_host_interrupt();
 		pc->host_irqs++; /* spurious ones too: svm_exit.c waits for this count to move */
-		if (f->vector == HV_TIMER_VECTOR)
-			console_drain(); /* queued console lines (hv/console.h): never waits */
+		host_irq_dispatch(vector); /* console input, the host timer's console drain */
 		return;
 	}
 	if (f->vector == 1) {

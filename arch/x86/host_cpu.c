@@ -26,6 +26,11 @@ uint64_t host_xgetbv0(void)
 	return xgetbv(0);
 }
 
+uint64_t host_xgetbv1(void)
+{
+	return xgetbv(1);
+}
+
 void host_xrstor(const void *area, uint64_t mask)
 {
 	/* XRSTOR reads the format from XCOMP_BV bit 63 (SDM vol. 1 13.8). The hypervisor's only

@@ -39,6 +39,7 @@ _Static_assert(sizeof(struct trampoline_params) == 96, "trampoline.nasm paramete
 extern const uint8_t trampoline_blob[], trampoline_blob_end[];
 
 uint64_t tsc_per_us = 1000;
+uint64_t tsc_khz = 1000000;
 
 void udelay(uint64_t us)
 {

@@ -6,6 +6,7 @@
 
 /* TSC ticks per microsecond, measured by the boot code against the firmware's Stall. */
 extern uint64_t tsc_per_us;
+extern uint64_t tsc_khz; /* the boot calibration (tsc_calibrate.h); tsc_per_us rounded down */
 void udelay(uint64_t us);
 
 /* Start every CPU in hv_cpus[1..] with INIT-SIPI-SIPI through the trampoline page

@@ -87,6 +87,7 @@ static void check_modules(const struct mb_info *mbi, const struct selftest_env *
 	for (uint32_t i = 0; i < mbi->mods_count; i++) {
 		printf("selftest: module %u: [0x%08x, 0x%08x) \"%s\"\n", i, m[i].mod_start, m[i].mod_end,
 		       m[i].string ? (const char *)mb_ptr(m[i].string) : "");
+		check_module_crc(i, &m[i]);
 		ordered &= m[i].mod_start <= m[i].mod_end;
 		inside &= m[i].mod_end <= env->ram_end;
 		aligned &= m[i].mod_start % PAGE_SIZE == 0;

@@ -35,5 +35,7 @@ void test_io(const struct selftest_env *env);
 void test_hypercall(const struct selftest_env *env);
 void test_cache_pmu(const struct selftest_env *env);
 void test_memory(const struct selftest_env *env);
+/* module_crc.c: checks module index against a "crc32=" token on its command line, if any. */
+void check_module_crc(uint32_t index, const struct mb_module *m);
 
 #endif

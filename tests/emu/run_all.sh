@@ -31,8 +31,51 @@ for n in 1 2 4; do
 done
 
 run_case usb-stick 2 "$build/hv.img" --media usb -- "^hv: all guests done: 2 passed, 0 failed$"
+# Network boot (boot/efi_pxe.c; README "Booting over the network (PXE)"): QEMU's DHCP and
+# TFTP server, virtio-net with OVMF's own PXE. No hv.cfg on the server (TFTP error 1): the
+# built-in config, with a line saying why.
 run_case pxe 2 none --media pxe --efi "$build/hv.efi" -- \
+  "^hv: booted over PXE as 'hv\.efi': files come from TFTP server 10\.0\.2\.2, directory ''$" \
+  "^hv: hv\.cfg: file not found on TFTP server 10\.0\.2\.2 \(as 'hv\.cfg'\): using the built-in config$" \
   "^hv: configuration: built-in config" "^hv: all guests done: 2 passed, 0 failed$"
+
+# pxe_tree NAME CFG [mkpxe.sh options]: a TFTP root $out/NAME.tftp (scripts/mkpxe.sh) with
+# the self-test guest; deleted first, so a failed build leaves no tree (boot.sh refuses).
+pxe_tree() {
+  local tree=$out/$1.tftp cfg=$2; shift 2
+  rm -rf "$tree"
+  scripts/mkpxe.sh "$tree" "$build/hv.efi" "$build/guest/selftest.elf" --cfg "$cfg" "$@" ||
+    { rm -rf "$tree"; echo "pxe_tree: building $tree failed" >&2; }
+}
+# Everything from the server, relative to the boot file's directory x86/: hv.cfg, two guests'
+# kernels (b's named from the TFTP root, /x86/...), and a 24 MiB module of random bytes made
+# here, never kept, whose CRC-32 guest a checks (crc32= on its command line,
+# guest/selftest/module_crc.c), read with a progress line per 4 MiB.
+if selected pxe-tree; then
+  head -c $((24 << 20)) /dev/urandom >"$out/pxe-big.bin"
+  crc=$(python3 -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' "$out/pxe-big.bin")
+  printf '[guest a]\ncpu = 0\nmemory = 64M\nkernel = guests/selftest.elf\nmodule = big/random.bin crc32=%s\n\n[guest b]\ncpu = 1\nmemory = 32M\nkernel = /x86/guests/selftest.elf\n' \
+    "$crc" >"$out/pxe-tree.cfg"
+  pxe_tree pxe-tree "$out/pxe-tree.cfg" --boot-dir x86 --file "$out/pxe-big.bin:big/random.bin"
+  rm -f "$out/pxe-big.bin"
+  run_case pxe-tree 2 none --pxe "$out/pxe-tree.tftp" --pxe-boot x86/hv.efi -- \
+    "^hv: booted over PXE as 'x86/hv\.efi': files come from TFTP server 10\.0\.2\.2, directory 'x86/'$" \
+    "^hv: TFTP hv\.cfg: [0-9]+ bytes( |$)" "^hv: configuration: hv\.cfg$" \
+    "^hv: TFTP big/random\.bin: 4 of 24 MiB \(16%\)$" "^hv: TFTP big/random\.bin: 20 of 24 MiB \(8[0-9]%\)$" \
+    "^hv: TFTP big/random\.bin: 25165824 bytes in [0-9.]+ s \([0-9]+ KiB/s\)$" "^hv: TFTP /x86/guests/selftest\.elf: [0-9]+ bytes( |$)" \
+    "^\[a\] selftest: module 0: 25165824 bytes, crc32 $crc$" "!FAIL" \
+    "^hv: guest a cpu 0: passed" "^hv: guest b cpu 1: passed" "^hv: all guests done: 2 passed, 0 failed$"
+  rm -rf "$out/pxe-tree.tftp"
+fi
+# A kernel missing on the server and a module path with '..': those guests are stopped with
+# the reason, the other runs; the built-in config is not used.
+selected pxe-missing && pxe_tree pxe-missing tests/emu/cases/pxe-missing.cfg
+run_case pxe-missing 3 none --pxe "$out/pxe-missing.tftp" -- \
+  "^hv: guest b: guests/missing\.elf: file not found on TFTP server 10\.0\.2\.2 \(as 'guests/missing\.elf'\)$" \
+  "^hv: guest b cpu 1: stopped \(kernel 'guests/missing\.elf' could not be read\)$" \
+  "^hv: guest c: \.\./outside\.bin: cannot be read over TFTP: '\.\.' is not allowed in a path read over TFTP$" \
+  "^hv: guest c cpu 2: stopped \(module '\.\./outside\.bin' could not be read\)$" \
+  "^hv: guest a cpu 0: passed" "!built-in config" "^hv: all guests done: 1 passed, 2 failed$"
 
 run_case containment 4 "$(image_with_cfg containment tests/emu/cases/containment.cfg)" -- \
   "^hv: guest good cpu 0: passed" \
@@ -161,6 +204,22 @@ run_case stop-request 2 "$(image_with_cfg stop-request tests/emu/cases/stop-requ
   "^hv: guest spin cpu 1: stopped \(stopped by the hypervisor at the request of cpu 0 \(debug_stop_cpu\)\)" \
   "^hv: guest spin exits: .*host-irq=[1-9]" "!still runs" "^hv: all guests done: 0 passed, 1 failed$"
 
+# Guest power (tests/emu/cases/power.cfg, guest/power): a guest that turns itself off through
+# the FADT's sleep control register ends as "powered off" (a pass), after a sleep type the
+# DSDT does not offer was ignored and logged; one that writes RESET_VALUE to RESET_REG is
+# restarted alone (partition zeroed, kernel reloaded, vCPU back to its entry state: its second
+# boot checks) and passes on its second boot; the self-test guest beside them passes.
+power_ok=("^\[off\] power: SLP_TYP 3 ignored, as it must be$"
+  "^hv: guest off: sleep control register 0x604 written with SLP_TYP 3: only 5 \(S5, soft off\) is offered; ignored, logged once$"
+  "^hv: guest off cpu 0: powered off$"
+  "^\[reset\] power: boot 0 \(mode reset\)$" "^\[reset\] power: mark at 0x300000 and CR4.PSE set; resetting$"
+  "^hv: guest reset cpu 1: rebooted \(reset register written\); restart 1$"
+  "^hv: guest reset restarting on cpu 1 \(entry 0x[0-9a-f]+\)$"
+  "^\[reset\] power: boot 1 \(mode reset\)$" "^\[reset\] power: restarted: RAM zeroed, CR4 back at 0$"
+  "^hv: guest reset cpu 1: passed after 1 restart$" "^hv: guest selftest cpu 2: passed$"
+  "!FAIL" "!boot 2" "^hv: all guests done: 3 passed, 0 failed, 1 restart$")
+run_case power 3 "$(image_with_cfg power tests/emu/cases/power.cfg)" -- "${power_ok[@]}"
+
 # Issue 10 in one boot (tests/emu/cases/guest-limits.cfg), beside the self-test guest that
 # passes on cpu 0: a guest that never exits stopped by its time limit ([guest] timeout: the
 # host timer's interrupt, no hot-path work), a test kernel that skips (exit value 38, counted
@@ -266,6 +325,33 @@ if selected console-flood; then
     "!^\[st\] \.\.\. " "!^hv: guest st console:" "^hv: guest st cpu 1: passed" \
     "^hv: all guests done: 2 passed, 0 failed$"
 fi
+
+# Serial console input: focus switching and the echo guest polled and interrupt-driven
+# (tests/emu/console_input.sh).
+. tests/emu/console_input.sh
+console_input_case console-input
+# The serial monitor's commands typed on COM1 (tests/emu/monitor.sh).
+. tests/emu/monitor.sh
+monitor_case
+# The gdb stub on COM2 driven by gdb itself and by a raw client for Ctrl-C (tests/emu/gdb_session.sh).
+. tests/emu/gdb_session.sh
+gdb_case
+
+# The Linux loader's 64-bit entry (hv/linux_load.h) with stand-in kernels that check what
+# boot.rst promises them (tests/emu/linux_entry/entry.asm): a bzImage and a vmlinux pass, a
+# bzImage without the 64-bit entry is refused by name, the multiboot guest beside them passes.
+selected linux-entry &&
+  run_case linux-entry 4 "$(tests/emu/linux_entry/build.sh "$build" "$out" linux-entry tests/emu/cases/linux-entry.cfg)" -- \
+    "^\[lxbz\] linuxentry: bzImage 64-bit entry ok$" "^hv: guest lxbz cpu 0: passed" \
+    "^hv: guest lxbz starting on cpu 0 \(32 MiB at 0x[0-9a-f]+, entry 0x1000200\)" \
+    "^\[lxvm\] linuxentry: vmlinux 64-bit entry ok$" "^hv: guest lxvm cpu 1: passed" \
+    "^hv: guest lxbad cpu 2: stopped \(linux-entry/bad-bzImage: kernel: xloadflags 0x0000: XLF_KERNEL_64 \(bit 0\) clear, no 64-bit entry\)$" \
+    "^hv: guest mb cpu 3: passed" "!FAIL" "^hv: all guests done: 3 passed, 1 failed$"
+
+# Issue 12: two Debian kernels (bzImage and vmlinux) and the self-test guest, typed into over
+# COM1 (tests/emu/linux_cases.sh).
+. tests/emu/linux_cases.sh
+linux_qemu_case
 
 echo "emu: $passed passed, $failed failed"
 [ $failed -eq 0 ]

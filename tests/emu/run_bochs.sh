@@ -165,6 +165,22 @@ for be in vmx svm; do
   [ $be = vmx ] && strio_ok_patterns &&
     run_case "$be-strio" $model 2 "$(image_with_cfg $be-strio tests/emu/cases/strio.cfg)" -- \
       "^hv: using $be$" "${STRIO_OK[@]}"
+  # Guest power and restart (guest/power; run_all.sh's power case is the SVM one): power-off
+  # through the FADT's sleep control register, and a reset through RESET_REG after which the
+  # VMCS is cleared and built again (vmx_vcpu_reset) and the guest passes on its second boot.
+  [ $be = vmx ] && run_case "$be-power" $model 2 "$(image_with_cfg $be-power tests/emu/cases/power-2cpu.cfg)" -- \
+    "^hv: using $be$" "^hv: guest off cpu 0: powered off$" \
+    "^hv: guest reset cpu 1: rebooted \(reset register written\); restart 1$" \
+    "^\[reset\] power: boot 1 \(mode reset\)$" "^\[reset\] power: restarted: RAM zeroed, CR4 back at 0$" \
+    "^hv: guest reset cpu 1: passed after 1 restart$" "!FAIL" "!boot 2" \
+    "^hv: all guests done: 2 passed, 0 failed, 1 restart$"
+  # The Linux loader's 64-bit entry (run_all.sh's linux-entry case): the stand-in bzImage and
+  # vmlinux check the long-mode state the backend built (VMX: "IA-32e mode guest", EFER
+  # LME|LMA, CS.L; SVM: EFER/CR0/CR4/CS.L in the VMCB) and what the zero page carries.
+  selected "$be-linux-entry" &&
+    run_case "$be-linux-entry" $model 2 "$(tests/emu/linux_entry/build.sh "$build" "$out" $be-linux-entry tests/emu/cases/linux-entry-2cpu.cfg)" -- \
+      "^hv: using $be$" "^\[lxbz\] linuxentry: bzImage 64-bit entry ok$" "^\[lxvm\] linuxentry: vmlinux 64-bit entry ok$" \
+      "!FAIL" "^hv: all guests done: 2 passed, 0 failed$"
   # A physical interrupt left pending at takeover is drained; one left pending at the first
   # VM entry never reaches the guest, which runs with IF = 1 for 2000 exits: it exits (VMX
   # "external-interrupt exiting", SVM INTR intercept) and the hypervisor ends it
@@ -185,6 +201,26 @@ for model in ryzen tigerlake corei7_skylake_x; do
     "^\[cpufeat\] cpufeat: [0-9]+ shown, [1-9][0-9]* probed ok, 0 faulted, [0-9]+ unprobed" \
     "^hv: guest cpufeat cpu 0: passed" "!FAULT" "!no usable XSAVE" "^hv: all guests done: 1 passed, 0 failed$"
 done
+
+# Serial console input on VMX (tests/emu/console_input.sh): the echo guest interrupt-driven
+# and polled, the input focus switched with Ctrl-A x3; COM1 through a TCP socket.
+. tests/emu/console_input.sh
+console_input_case vmx-console-input --emu bochs --bochs-cpu corei7_skylake_x
+
+# The serial monitor on VMX (tests/emu/monitor.sh): regs and stop from the console CPU's
+# idle loop to a guest on cpu 1 that polls its UART with interrupts off (vmx-monitor).
+. tests/emu/monitor.sh
+monitor_vmx_case
+
+# The gdb stub on VMX (tests/emu/gdb_session.sh): gdb and a raw client on COM2 debug the
+# gdbtarget guest on cpu 1 while a bystander on cpu 0 runs on (vmx-gdb).
+. tests/emu/gdb_session.sh
+gdb_bochs_case
+
+# A Debian vmlinux on corei7_skylake_x (tests/emu/linux_cases.sh): minutes, so only when the
+# filter names it (make test-slow: tests/emu/run_bochs.sh linux-vmx).
+. tests/emu/linux_cases.sh
+[[ $filter == linux* ]] && linux_bochs_case
 
 echo "bochs: $passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -63,6 +63,13 @@ uint64_t host_xgetbv0(void)
 	return fake_xcr0;
 }
 
+uint64_t fake_xinuse; /* host_xgetbv1() returns fake_xcr0 & fake_xinuse */
+
+uint64_t host_xgetbv1(void)
+{
+	return fake_xcr0 & fake_xinuse;
+}
+
 /* XRSTOR restores or initializes only RFBM = XCR0 AND EDX:EAX (SDM vol. 1 13.8); a
  * component i in RFBM with XSTATE_BV[i] = 0 (header at byte 512) goes to its init state. */
 uint64_t fake_xrstor_rfbm, fake_xrstor_init, fake_xrstor_xfd;
@@ -130,15 +137,30 @@ void platform_send_nmi(uint32_t apic_id)
 }
 
 uint32_t fake_kicks, fake_kick_apic_id;
+void (*fake_kick_hook)(uint32_t apic_id);
+
 void platform_kick(uint32_t apic_id)
 {
 	fake_kicks++;
 	fake_kick_apic_id = apic_id;
+	if (fake_kick_hook)
+		fake_kick_hook(apic_id);
+}
+
+void platform_wait_interrupt(void)
+{
 }
 
 void platform_delay_us(uint64_t us)
 {
 	(void)us;
+}
+
+uint64_t fake_rtc_seconds;
+
+uint64_t platform_rtc_seconds(void)
+{
+	return fake_rtc_seconds;
 }
 
 uint64_t platform_tsc_khz(void)
@@ -164,8 +186,11 @@ uint64_t fake_tsc = 1000000;
 uint64_t fake_timer_deadline, fake_timer_reach;
 int fake_timer_arms;
 
+uint64_t fake_tsc_step;
+
 uint64_t host_rdtsc(void)
 {
+	fake_tsc += fake_tsc_step;
 	return fake_tsc;
 }
 
@@ -277,8 +302,68 @@ static void fake_inject_fault(struct vcpu *v, uint8_t vector, uint32_t error, ui
 	g->fault_cr2 = cr2;
 }
 
+/* The backend's part of a snapshot (hv/guest_state.h): mode and ES..GS from the fields the
+ * other fake ops use, everything else from g->state as the test filled it. */
+static void fake_snapshot(struct vcpu *v, struct guest_state *st)
+{
+	struct fake_guest *g = v->arch;
+	const struct guest_state *a = &g->state;
+	g->snapshots++;
+	st->rsp = a->rsp;
+	st->cr2 = a->cr2;
+	st->pat = a->pat;
+	st->dr6 = a->dr6;
+	st->dr7 = a->dr7;
+	st->gdtr = a->gdtr;
+	st->idtr = a->idtr;
+	st->kernel_gs_base = a->kernel_gs_base;
+	st->star = a->star;
+	st->lstar = a->lstar;
+	st->cstar = a->cstar;
+	st->sfmask = a->sfmask;
+	st->sysenter_cs = a->sysenter_cs;
+	st->sysenter_esp = a->sysenter_esp;
+	st->sysenter_eip = a->sysenter_eip;
+	st->queued = a->queued;
+	st->shadow = g->ev.shadow;
+	st->nmi_blocked = g->ev.nmi_blocked;
+	st->rip = g->mode.rip;
+	st->rflags = g->mode.rflags;
+	st->cr0 = g->mode.cr0;
+	st->cr3 = g->mode.cr3;
+	st->cr4 = g->mode.cr4;
+	st->efer = g->mode.efer;
+	st->cpl = g->mode.cpl;
+	st->cs_bits = g->mode.cs_bits;
+	for (int i = 0; i < GUEST_SEG_COUNT; i++)
+		st->seg[i] = a->seg[i];
+	for (int i = 0; i < 6; i++)
+		st->seg[i].hidden = g->segs[i];
+}
+
+/* A restart's backend part (hv/guest_restart.c): counted; fails when fake_reset_fails. */
+int fake_resets;
+bool fake_reset_fails;
+static int fake_vcpu_reset(struct vcpu *v, char *err, size_t errlen)
+{
+	(void)v;
+	fake_resets++;
+	if (fake_reset_fails)
+		snprintf(err, errlen, "fake reset refused");
+	return fake_reset_fails ? -1 : 0;
+}
+
+static void fake_cpuid_caps(struct vcpu *v, struct cpuid_backend_caps *caps)
+{
+	(void)v;
+	caps->insns = ~0u;
+	caps->cr4 = ~0ull;
+}
+
 const struct virt_backend fake_backend = {
 	.name = "fake",
+	.vcpu_reset = fake_vcpu_reset,
+	.cpuid_caps = fake_cpuid_caps,
 	.read_mode = fake_read_mode,
 	.msr_field_read = fake_field_read,
 	.msr_field_write = fake_field_write,
@@ -289,6 +374,7 @@ const struct virt_backend fake_backend = {
 	.wait_interrupt = fake_wait_interrupt,
 	.read_segment = fake_read_segment,
 	.inject_fault = fake_inject_fault,
+	.snapshot = fake_snapshot,
 };
 
 static struct hv_guest_cfg fake_cfg = { .name = "fake", .memory = 4 << 20 };
@@ -305,8 +391,10 @@ struct vcpu *fake_vcpu_new(uint64_t mem_size)
 	v->ports_seen = calloc(1, 8192);
 	vuart_init(&v->uart, "fake");
 	vpic_init(&v->pic);
+	vrtc_init(&v->rtc);
 	msr_emulate_reset(v);
 	vlapic_init(&v->lapic, 0, 1000000, 1000000);
+	vioapic_attach(v);
 	struct cpuid_guest_info info = { 3, mem_size, 0x7, 0, { ~0u, ~0ull }, NULL, 0, 0 };
 	cpuid_table_build(&v->cpuid, host_cpuid, &info);
 	v->xcr0_allowed = 0x7;

@@ -29,6 +29,7 @@ extern uint64_t fake_xrstor_rfbm, fake_xrstor_init, fake_xrstor_xfd;
 extern int fake_tilerelease_calls;
 extern uint64_t fake_tilerelease_xcr0, fake_tilerelease_xfd;
 extern uint64_t fake_xcr0; /* last value passed to host_xsetbv */
+extern uint64_t fake_rtc_seconds; /* platform_rtc_seconds() */
 extern int fake_xsetbv_calls;
 /* The last host_cache_writeback() range, and how many calls there were. */
 extern const void *fake_writeback_base;
@@ -68,14 +69,26 @@ struct fake_guest {
 	uint8_t fault_vector;
 	uint32_t fault_error;
 	uint64_t fault_cr2;
+	/* What the snapshot op reports beyond mode/segs/ev (hv/guest_state.h), and its calls. */
+	struct guest_state state;
+	int snapshots;
 };
 extern const struct virt_backend fake_backend;
 
 /* A vcpu with guest memory of mem_size bytes, the fake backend and a CPUID view. */
+/* The backend's vcpu_reset calls so far; set fake_reset_fails to make the next ones fail. */
+extern int fake_resets;
+extern bool fake_reset_fails;
 struct vcpu *fake_vcpu_new(uint64_t mem_size);
 void fake_vcpu_free(struct vcpu *v);
 /* platform_kick calls and the last APIC ID kicked. */
 extern uint32_t fake_kicks, fake_kick_apic_id;
+/* Called by platform_kick when set (a test's stand-in for the target CPU). */
+extern void (*fake_kick_hook)(uint32_t apic_id);
+/* Added to fake_tsc by every host_rdtsc() (0: time stands still). */
+extern uint64_t fake_tsc_step;
+/* host_xgetbv1() returns fake_xcr0 & fake_xinuse. */
+extern uint64_t fake_xinuse;
 /* An RDMSR/WRMSR exit through hv_handle_exit (EDX:EAX = val for a write; a read's result
  * is left in the guest's EDX:EAX). */
 enum exit_action fake_msr_exit(struct vcpu *v, uint32_t index, bool write, uint64_t val);

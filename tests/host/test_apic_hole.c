@@ -1,5 +1,6 @@
 /* The local APIC hole: a guest whose RAM covers 0xFEE00000 gets that page unmapped in its
- * nested tables (arch/x86/guest_ram_map.c) and reported reserved (hv/multiboot_load.c). */
+ * nested tables (arch/x86/guest_ram_map.c) and reported reserved (hv/multiboot_load.c).
+ * The I/O APIC page at 0xFEC00000 (hv/vioapic.h) is cut out the same way. */
 #include <stdlib.h>
 #include "arch/x86/guest_ram_map.h"
 #include "hv/multiboot_load.h"
@@ -30,8 +31,17 @@ static void check_hole(const struct pt_format *fmt)
 	REQUIRE(pt_translate(root, 0xfefff000, fmt, &pa, &sz) == 0);
 	CHECK_EQ(pa, hpa + 0xfefff000);
 	CHECK_EQ(sz, 4096);
+	/* The I/O APIC page too; the rest of its leaf maps as 4 KiB pages. */
+	CHECK(pt_translate(root, 0xfec00000, fmt, &pa, &sz) == -1);
+	CHECK(pt_translate(root, 0xfec00ff0, fmt, &pa, &sz) == -1);
+	REQUIRE(pt_translate(root, 0xfec01000, fmt, &pa, &sz) == 0);
+	CHECK_EQ(pa, hpa + 0xfec01000);
+	CHECK_EQ(sz, 4096);
 	REQUIRE(pt_translate(root, 0xfedff000, fmt, &pa, &sz) == 0);
 	CHECK_EQ(pa, hpa + 0xfedff000);
+	CHECK_EQ(sz, 4096);
+	REQUIRE(pt_translate(root, 0xfebff000, fmt, &pa, &sz) == 0);
+	CHECK_EQ(pa, hpa + 0xfebff000);
 	CHECK_EQ(sz, 2 << 20); /* other leaves stay large */
 	REQUIRE(pt_translate(root, size - 8, fmt, &pa, &sz) == 0);
 	CHECK_EQ(pa, hpa + size - 8);
@@ -56,10 +66,18 @@ TEST(apic_hole_only_when_ram_covers_the_page)
 {
 	setup();
 	uint64_t root = pt_new_root(&pool), pa, sz;
+	REQUIRE(guest_ram_map(&pool, root, 0x40000000, 0xfec00000, &pt_format_npt) == 0);
+	REQUIRE(pt_translate(root, 0xfebff000, &pt_format_npt, &pa, &sz) == 0);
+	CHECK_EQ(pa, 0x40000000 + 0xfebff000ull);
+	CHECK_EQ(sz, 2 << 20); /* RAM ends below the I/O APIC page: nothing cut */
+	CHECK(pt_translate(root, 0xfec00000, &pt_format_npt, &pa, &sz) == -1);
+	pt_free(&pool, root, &pt_format_npt);
+	root = pt_new_root(&pool);
 	REQUIRE(guest_ram_map(&pool, root, 0x40000000, 0xfee00000, &pt_format_npt) == 0);
+	CHECK(pt_translate(root, 0xfec00000, &pt_format_npt, &pa, &sz) == -1); /* cut */
 	REQUIRE(pt_translate(root, 0xfedff000, &pt_format_npt, &pa, &sz) == 0);
 	CHECK_EQ(pa, 0x40000000 + 0xfedff000ull);
-	CHECK_EQ(sz, 2 << 20);
+	CHECK_EQ(sz, 4096);
 	CHECK(pt_translate(root, 0xfee00000, &pt_format_npt, &pa, &sz) == -1);
 	pt_free(&pool, root, &pt_format_npt);
 	root = pt_new_root(&pool);

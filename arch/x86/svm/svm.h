@@ -25,6 +25,7 @@ struct svm_vcpu {
 	bool nmi_blocked;
 	struct {
 		bool on, over_iret, guest_tf;
+		bool gdb; /* the gdb stub asked for this step (svm_gdb.c) */
 		uint64_t rip;
 	} step;
 };
@@ -35,6 +36,7 @@ extern const struct virt_backend svm_backend;
 bool svm_supported(void);
 int svm_cpu_enable(struct percpu *pc, char *err, size_t errlen);
 int svm_vcpu_create(struct vcpu *v, char *err, size_t errlen);
+int svm_vcpu_reset(struct vcpu *v, char *err, size_t errlen);
 void svm_vcpu_run(struct vcpu *v);
 void svm_read_mode(struct vcpu *v, struct guest_mode *m);
 void svm_read_segment(struct vcpu *v, enum guest_seg seg, struct guest_segment *out);
@@ -48,10 +50,21 @@ void svm_event_state(struct vcpu *v, struct guest_events *out);
 void svm_inject_event(struct vcpu *v, bool nmi, uint8_t vector);
 void svm_request_window(struct vcpu *v, bool irq, bool nmi);
 void svm_wait_interrupt(struct vcpu *v);
+struct guest_state;
+void svm_snapshot(struct vcpu *v, struct guest_state *st);
 struct vm_exit;
-void svm_events_exit(struct svm_vcpu *s, struct vm_exit *e);
-void svm_events_after_skip(struct svm_vcpu *s);
+void svm_events_exit(struct vcpu *v, struct svm_vcpu *s, struct vm_exit *e);
+void svm_events_after_skip(struct vcpu *v, struct svm_vcpu *s);
 bool svm_guest_tf(const struct svm_vcpu *s);
+/* The gdb stub's single step (svm_gdb.c): start one over the guest's next instruction. */
+void svm_step_for_gdb(struct svm_vcpu *s, bool on);
+/* svm_gdb.c */
+void svm_gdb_regs(struct vcpu *v, struct gdb_regs *r, bool write);
+uint64_t svm_gdb_dr_read(struct vcpu *v, unsigned n);
+void svm_gdb_dr_write(struct vcpu *v, unsigned n, uint64_t val);
+void svm_gdb_arm(struct vcpu *v, bool bp, bool step);
+struct vm_exit;
+void svm_gdb_swint(struct vcpu *v, struct vm_exit *e);
 
 
 #endif

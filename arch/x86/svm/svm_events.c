@@ -37,6 +37,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/exc_error_code.h"
 #include "arch/x86/svm/svm.h"
+#include "hv/gdb_stop.h"
 #include "hv/lib.h"
 #include "hv/vcpu.h"
 
@@ -115,6 +116,18 @@ void svm_request_window(struct vcpu *v, bool irq, bool nmi)
 		step_start(s, false);
 }
 
+/* The gdb stub's step uses the same machinery: TF with the guest's own TF kept (step.gdb
+ * marks it; an NMI-window step under way simply serves it too). */
+void svm_step_for_gdb(struct svm_vcpu *s, bool on)
+{
+	if (on) {
+		step_start(s, false);
+		s->step.gdb = true;
+	} else {
+		s->step.gdb = false;
+	}
+}
+
 /* The guest's own TF: what a single-step trap after an emulated instruction follows. */
 bool svm_guest_tf(const struct svm_vcpu *s)
 {
@@ -134,10 +147,15 @@ static bool step_end(struct svm_vcpu *s)
 }
 
 /* An emulated instruction (ACT_SKIP) moved RIP during a step: the step is over. */
-void svm_events_after_skip(struct svm_vcpu *s)
+void svm_events_after_skip(struct vcpu *v, struct svm_vcpu *s)
 {
-	if (s->step.on && s->vmcb->save.rip != s->step.rip)
+	if (s->step.on && s->vmcb->save.rip != s->step.rip) {
+		bool gdb = s->step.gdb;
+		s->step.gdb = false;
 		step_end(s);
+		if (gdb)
+			gdb_step_done(v); /* the hypervisor carried the stepped instruction out */
+	}
 }
 
 /*
@@ -146,7 +164,7 @@ void svm_events_after_skip(struct svm_vcpu *s)
  * and end a step that has completed (its #DB trap, unless the guest steps itself, becomes
  * EXIT_NMI_WINDOW).
  */
-void svm_events_exit(struct svm_vcpu *s, struct vm_exit *e)
+void svm_events_exit(struct vcpu *v, struct svm_vcpu *s, struct vm_exit *e)
 {
 	struct vmcb *vmcb = s->vmcb;
 	struct vmcb_control *c = &vmcb->control;
@@ -158,8 +176,18 @@ void svm_events_exit(struct svm_vcpu *s, struct vm_exit *e)
 	}
 	uint32_t code = (uint32_t)c->exit_code;
 	if (s->step.on && vmcb->save.rip != s->step.rip) {
+		bool gdb = s->step.gdb;
+		s->step.gdb = false;
 		bool guest_tf = step_end(s);
-		if (code == SVM_EXIT_EXCP_BASE + 1 && !guest_tf && !(vmcb->save.dr6 & 0xf)) {
+		if (gdb) {
+			/* gdb's step: its #DB stays an exception exit, which the stub takes
+			 * (hv/gdb_stop.c); DR6.BS is taken back unless the guest steps itself. */
+			if (code == SVM_EXIT_EXCP_BASE + 1 && !guest_tf) {
+				vmcb->save.dr6 &= ~DR6_BS;
+				c->clean &= ~SVM_CLEAN_DR;
+			}
+			gdb_step_done(v);
+		} else if (code == SVM_EXIT_EXCP_BASE + 1 && !guest_tf && !(vmcb->save.dr6 & 0xf)) {
 			/* Our own single-step trap, and no breakpoint beside it: the guest never
 			 * sees it. DR6.BS, where the CPU set it before the intercept, is taken
 			 * back (QEMU sets it; Bochs 2.7 leaves DR6 alone: as KVM, any #DB that

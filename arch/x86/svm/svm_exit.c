@@ -170,7 +170,7 @@ static int apply_exit(struct vcpu *v, struct svm_vcpu *s, struct vm_exit *e)
 	case ACT_SKIP:
 		vmcb->save.rip += e->insn_len;
 		vmcb->control.interrupt_shadow = 0;
-		svm_events_after_skip(s);
+		svm_events_after_skip(v, s);
 		if (svm_guest_tf(s)) {
 			/* The instruction the hypervisor carried out ends in a single-step trap, as
 			 * on bare metal (vol. 3A 17.3.1.4): DR6.BS, then #DB. */
@@ -266,7 +266,7 @@ int svm_exit_slow(struct vcpu *v)
 
 	struct vm_exit e;
 	svm_decode_exit(s, v, &e); /* reads the VMCB and the guest's code bytes, nothing else */
-	svm_events_exit(s, &e); /* re-queues a cut-off event; windows and the NMI step */
+	svm_events_exit(v, s, &e); /* re-queues a cut-off event; windows and the NMI step */
 #ifdef HV_BENCH
 	v->cur_kind = e.kind; /* the VMSAVE and VMLOAD are this exit's */
 #endif
@@ -309,6 +309,7 @@ const struct virt_backend svm_backend = {
 	.name = "svm",
 	.cpu_enable = svm_cpu_enable,
 	.vcpu_create = svm_vcpu_create,
+	.vcpu_reset = svm_vcpu_reset,
 	.vcpu_run = svm_vcpu_run,
 	.read_mode = svm_read_mode,
 	.msr_field_read = svm_msr_field_read,
@@ -322,4 +323,9 @@ const struct virt_backend svm_backend = {
 	.wait_interrupt = svm_wait_interrupt,
 	.read_segment = svm_read_segment,
 	.inject_fault = svm_inject_fault,
+	.snapshot = svm_snapshot,
+	.gdb_regs = svm_gdb_regs,
+	.gdb_dr_read = svm_gdb_dr_read,
+	.gdb_dr_write = svm_gdb_dr_write,
+	.gdb_arm = svm_gdb_arm,
 };

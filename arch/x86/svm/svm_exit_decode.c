@@ -143,10 +143,14 @@ void svm_decode_exit(struct svm_vcpu *s, struct vcpu *v, struct vm_exit *e)
 		e->name = "INIT signal";
 		return;
 	case SVM_EXIT_EXCP_BASE + 1:  /* #DB */
+	case SVM_EXIT_EXCP_BASE + 3:  /* #BP, intercepted only while gdb has a breakpoint set */
 	case SVM_EXIT_EXCP_BASE + 7:  /* #NM, intercepted only while the guest's XFD is live */
 	case SVM_EXIT_EXCP_BASE + 17: /* #AC */
 		e->kind = EXIT_EXCEPTION;
 		e->exc.vector = (uint8_t)(code - SVM_EXIT_EXCP_BASE);
+		return;
+	case SVM_EXIT_SWINT: /* on only while gdb has a breakpoint set (svm_gdb.c) */
+		svm_gdb_swint(v, e);
 		return;
 	case SVM_EXIT_MONITOR:
 	case SVM_EXIT_MWAIT:

@@ -13,17 +13,40 @@
 #include "arch/x86/svm/svm_intercepts.h"
 #include "arch/x86/svm/svm_msrpm.h"
 #include "hv/fmt.h"
+#include "hv/lib.h"
 #include "hv/percpu.h"
 #include "hv/vcpu.h"
 
 #define ATTR_CODE32 0xc9b /* G, D, P, S, type 0xb (execute/read, accessed) */
 #define ATTR_DATA32 0xc93 /* G, B, P, S, type 0x3 (read/write, accessed) */
 #define ATTR_TSS32 0x08b  /* P, type 0xb (busy 32-bit TSS) */
+#define ATTR_CODE64 0xa9b /* G, L, P, S, type 0xb: 64-bit code (D clear with L, APM vol. 2 4.8.1) */
 #define PAT_POWER_ON 0x0007040600070406ull
 
 static struct vmcb_seg seg(uint16_t sel, uint16_t attrib, uint32_t limit)
 {
 	return (struct vmcb_seg){ sel, attrib, limit, 0 };
+}
+
+/*
+ * Linux's 64-bit entry (hv/linux_load.h): long mode active with paging, as
+ * VMRUN accepts it (APM vol. 2 15.5.1): EFER.LME and LMA with SVME, CR0.PG
+ * needs CR0.PE and, with LME, CR4.PAE; CS.L set and CS.D clear. Selectors
+ * 0x10 (code) and 0x18 (data) of the loader's GDT, RSI = the zero page.
+ */
+static void init_long_mode(struct vcpu *v, struct vmcb_save *s)
+{
+	s->cs = seg(0x10, ATTR_CODE64, 0xffffffffu);
+	s->ds = s->es = s->fs = s->gs = s->ss = seg(0x18, ATTR_DATA32, 0xffffffffu);
+	s->gdtr = (struct vmcb_seg){ 0, 0, v->boot.gdt_limit, v->boot.gdt_base };
+	s->efer = EFER_SVME | EFER_LME | EFER_LMA;
+	s->cr0 = CR0_PE | CR0_ET | CR0_PG;
+	s->cr4 = CR4_PAE;
+	s->cr3 = v->boot.cr3;
+	s->rax = 0;
+	v->gprs.rax = 0;
+	v->gprs.rbx = 0;
+	v->gprs.rsi = v->boot.rsi;
 }
 
 static void init_state(struct vcpu *v, struct vmcb_save *s)
@@ -48,6 +71,37 @@ static void init_state(struct vcpu *v, struct vmcb_save *s)
 	s->g_pat = PAT_POWER_ON;
 	v->gprs.rax = v->boot.eax;
 	v->gprs.rbx = v->boot.mbi_gpa;
+	if (v->boot.long_mode)
+		init_long_mode(v, s);
+}
+
+/* Everything svm_vcpu_create sets up but the allocations: the permission maps (the XFD
+ * scheme changes the MSRPM), the whole VMCB from zero (controls, then the entry state;
+ * the save area's VMLOAD/VMSAVE part too, so a restarted guest finds FS, GS, TR, LDTR,
+ * KERNEL_GS_BASE, STAR, LSTAR, CSTAR, SFMASK and SYSENTER as at its first start) and the
+ * event-delivery state (svm_events.c). */
+static void vmcb_setup(struct vcpu *v, struct svm_vcpu *s)
+{
+	svm_msrpm_build((uint8_t *)(uintptr_t)s->msrpm_pa);
+	svm_iopm_build((uint8_t *)(uintptr_t)s->iopm_pa);
+	memset(s->vmcb, 0, PAGE_SIZE);
+	s->nmi_blocked = false;
+	memset(&s->step, 0, sizeof(s->step));
+
+	struct vmcb_control *c = &s->vmcb->control;
+	bool invlpgb = cpuid(0x80000000u, 0).eax >= 0x80000008u &&
+		       (cpuid(0x80000008u, 0).ebx & BIT(3)); /* CPUID 8000_0008 EBX[3] INVLPGB */
+	svm_intercepts_init(c, invlpgb);
+	c->iopm_base_pa = s->iopm_pa;
+	c->msrpm_base_pa = s->msrpm_pa;
+	/* One guest per core: ASID 1 on every core, flushed once at the first VMRUN. */
+	c->guest_asid = 1;
+	c->tlb_control = SVM_TLB_FLUSH_ALL;
+	c->np_enable = SVM_NP_ENABLE;
+	c->n_cr3 = s->npt_root;
+	c->tsc_offset = v->tsc_offset;
+	c->clean = 0;
+	init_state(v, &s->vmcb->save);
 }
 
 int svm_vcpu_create(struct vcpu *v, char *err, size_t errlen)
@@ -71,22 +125,16 @@ int svm_vcpu_create(struct vcpu *v, char *err, size_t errlen)
 	s->cpu = pc->virt;
 	s->nrip = s->cpu->nrip;
 	v->arch = s;
-	svm_msrpm_build((uint8_t *)(uintptr_t)msrpm);
-	svm_iopm_build((uint8_t *)(uintptr_t)iopm);
+	vmcb_setup(v, s);
+	return 0;
+}
 
-	struct vmcb_control *c = &s->vmcb->control;
-	bool invlpgb = cpuid(0x80000000u, 0).eax >= 0x80000008u &&
-		       (cpuid(0x80000008u, 0).ebx & BIT(3)); /* CPUID 8000_0008 EBX[3] INVLPGB */
-	svm_intercepts_init(c, invlpgb);
-	c->iopm_base_pa = iopm;
-	c->msrpm_base_pa = msrpm;
-	/* One guest per core: ASID 1 on every core, flushed once at the first VMRUN. */
-	c->guest_asid = 1;
-	c->tlb_control = SVM_TLB_FLUSH_ALL;
-	c->np_enable = SVM_NP_ENABLE;
-	c->n_cr3 = npt;
-	c->clean = 0;
-	init_state(v, &s->vmcb->save);
+/* A restart (hv/guest_restart.h): the same pages, set up again from v->boot. */
+int svm_vcpu_reset(struct vcpu *v, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	vmcb_setup(v, v->arch);
 	return 0;
 }
 

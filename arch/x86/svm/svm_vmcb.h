@@ -105,6 +105,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_INTERCEPT_CPUID BIT(18)
 #define SVM_INTERCEPT_RSM BIT(19)
 #define SVM_INTERCEPT_IRET BIT(20)
+#define SVM_INTERCEPT_INTN BIT(21) /* software interrupts (INT n) */
 #define SVM_INTERCEPT_INVD BIT(22)
 #define SVM_INTERCEPT_HLT BIT(24)
 #define SVM_INTERCEPT_IOIO BIT(27)
@@ -146,6 +147,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 #define SVM_EVTINJ_INTR (0ull << 8)
 #define SVM_EVTINJ_NMI (2ull << 8)
 #define SVM_EVTINJ_EXCEPTION (3ull << 8)
+#define SVM_EVTINJ_SOFT_INT (4ull << 8)
 #define SVM_EVTINJ_ERROR_VALID BIT(11)
 
 /* VMCB clean bits (APM vol. 2 15.15.3). */
@@ -160,6 +162,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "VMCB is one page");
 /* Exit codes (APM vol. 2 appendix C). */
 #define SVM_EXIT_EXCP_BASE 0x40
 #define SVM_EXIT_INTR 0x60
+#define SVM_EXIT_SWINT 0x75
 #define SVM_EXIT_NMI 0x61
 #define SVM_EXIT_SMI 0x62
 #define SVM_EXIT_INIT 0x63

@@ -38,6 +38,10 @@ struct vmx_vcpu {
 	/* Without the EFER/PAT load controls (ctl.efer_lists/pat_lists): the guest's values
 	 * (what its RDMSR reads) and the host's, which the autoload lists switch. */
 	uint64_t guest_efer, guest_pat, host_efer, host_pat;
+	/* The gdb stub's single step (vmx_gdb.c): the monitor trap flag is on for it, set
+	 * at gdb_step_rip. */
+	bool gdb_step;
+	uint64_t gdb_step_rip;
 	struct vmx_cpu *cpu;
 };
 
@@ -47,6 +51,7 @@ extern const struct virt_backend vmx_backend;
 bool vmx_supported(void);
 int vmx_cpu_enable(struct percpu *pc, char *err, size_t errlen);
 int vmx_vcpu_create(struct vcpu *v, char *err, size_t errlen);
+int vmx_vcpu_reset(struct vcpu *v, char *err, size_t errlen);
 void vmx_vcpu_run(struct vcpu *v);
 void vmx_read_mode(struct vcpu *v, struct guest_mode *m);
 void vmx_read_segment(struct vcpu *v, enum guest_seg seg, struct guest_segment *out);
@@ -58,6 +63,17 @@ void vmx_vcpu_cpuid_caps(struct vcpu *v, struct cpuid_backend_caps *caps);
  * register change the hardware would have flushed for (vol. 3A 4.10.4.1). 0 or -1. */
 int vmx_flush_guest_tlb(const struct vmx_vcpu *x);
 void vmx_debug_break_entry(struct vcpu *v, bool control);
+
+/* vmx_gdb.c: the gdb stub's ops (hv/virt_backend.h) and its exits, slow path only. */
+struct gdb_regs;
+void vmx_gdb_regs(struct vcpu *v, struct gdb_regs *r, bool write);
+uint64_t vmx_gdb_dr_read(struct vcpu *v, unsigned n);
+void vmx_gdb_dr_write(struct vcpu *v, unsigned n, uint64_t val);
+void vmx_gdb_arm(struct vcpu *v, bool bp, bool step);
+/* Exit reason 37 (monitor trap flag): gdb's step has ended. */
+enum exit_action vmx_gdb_mtf_exit(struct vcpu *v);
+/* Any other slow exit while gdb steps (x->gdb_step): ends the step if RIP moved. */
+void vmx_gdb_after_exit(struct vcpu *v);
 
 /* vmx_cr.c: the CR0/CR4 guest/host masks and MOV-to-CR emulation (long-mode switch). */
 void vmx_cr_init(struct vmx_vcpu *x, uint64_t cr0, uint64_t cr4);
@@ -90,6 +106,8 @@ void vmx_reflect_exception(void);
  * cut off (IDT-vectoring information); true when one was. */
 bool vmx_requeue_cut_off_event(uint32_t basic_reason);
 void vmx_event_state(struct vcpu *v, struct guest_events *s);
+struct guest_state;
+void vmx_snapshot(struct vcpu *v, struct guest_state *st);
 void vmx_inject_event(struct vcpu *v, bool nmi, uint8_t vector);
 void vmx_request_window(struct vcpu *v, bool irq, bool nmi);
 void vmx_wait_interrupt(struct vcpu *v);

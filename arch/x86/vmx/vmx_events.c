@@ -25,6 +25,7 @@
 #include "arch/x86/exc_error_code.h"
 #include "arch/x86/vmx/vmx.h"
 #include "arch/x86/vmx/vmx_event_rules.h"
+#include "arch/x86/vmx/vmx_gdb_rules.h"
 #include "hv/vcpu.h"
 
 /* VM-entry event injection (24.8.3): the interruption information, and the error code when
@@ -62,20 +63,21 @@ void vmx_inject_fault(struct vcpu *v, uint8_t vector, uint32_t error_code, uint6
  * A #DB that exits has not touched DR6 yet: its bits are in the exit qualification (27.1,
  * table 27-1), and DR6 is the guest's own, live in the CPU (never switched), so they go
  * there directly; delivering #DB clears DR7.GD (vol. 3A 17.2.4). INT1 is re-injected as
- * a privileged software exception with its instruction length (24.8.3). */
+ * a privileged software exception with its instruction length (24.8.3), and a guest's own
+ * INT3 that exited while the gdb stub intercepts #BP as the software exception it was, with
+ * its length (RIP is still at it, 27.2.5, 26.6.1.1). */
 void vmx_reflect_exception(void)
 {
 	uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
 	uint32_t vector = INTR_INFO_VECTOR(info), type = INTR_INFO_TYPE(info);
 	if (vector == 1) {
-		uint64_t q = vmread(VMCS_EXIT_QUALIFICATION), dr6;
+		uint64_t dr6;
 		__asm__ __volatile__("mov %%dr6, %0" : "=r"(dr6));
-		dr6 = (dr6 & ~0xfull) | (q & (0xfull | BIT(13) | DR6_BS));
-		dr6 = q & BIT(16) ? dr6 & ~BIT(16) : dr6 | BIT(16); /* RTM is active low in DR6 */
+		dr6 = vmx_db_exit_dr6(dr6, vmread(VMCS_EXIT_QUALIFICATION));
 		__asm__ __volatile__("mov %0, %%dr6" : : "r"(dr6));
 		vmwrite(VMCS_GUEST_DR7, vmread(VMCS_GUEST_DR7) & ~BIT(13));
 	}
-	if (type == INTR_TYPE_PRIV_SW_EXCEPTION)
+	if (type == INTR_TYPE_PRIV_SW_EXCEPTION || type == INTR_TYPE_SW_EXCEPTION)
 		vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
 	bool has_error = info & INTR_INFO_DELIVER_ERROR;
 	inject(vector, type, has_error, has_error ? (uint32_t)vmread(VMCS_EXIT_INTR_ERROR) : 0);

@@ -19,6 +19,8 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/crash.h"
 #include "arch/x86/vmx/vmx.h"
+#include "arch/x86/vmx/vmx_gdb_rules.h"
+#include "arch/x86/console_irq.h"
 #include "drivers/lapic.h"
 #include "hv/console.h"
 #include "hv/fmt.h"
@@ -225,7 +227,7 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 		 * host's: never injected. */
 		e->kind = EXIT_HOST_IRQ;
 		e->exc.vector = (uint8_t)INTR_INFO_VECTOR(vmread(VMCS_EXIT_INTR_INFO));
-		lapic_end_host_interrupt();
+		host_irq_dispatch(lapic_end_host_interrupt()); /* console input (console_irq.c) */
 		return;
 	case VMX_EXIT_EXCEPTION_NMI: {
 		uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
@@ -243,8 +245,11 @@ static void decode_exit(struct vcpu *v, uint32_t reason, struct vm_exit *e)
 			return;
 		}
 		if ((info & INTR_INFO_VALID) && (INTR_INFO_TYPE(info) == INTR_TYPE_HW_EXCEPTION ||
-						 INTR_INFO_TYPE(info) == INTR_TYPE_PRIV_SW_EXCEPTION)) {
-			/* #DB, #AC, and #NM while the guest's XFD is live (the exception bitmap). */
+						 INTR_INFO_TYPE(info) == INTR_TYPE_PRIV_SW_EXCEPTION ||
+						 INTR_INFO_TYPE(info) == INTR_TYPE_SW_EXCEPTION)) {
+			/* #DB, #AC, #NM while the guest's XFD is live, and #BP (INT3, a software
+			 * exception) while the gdb stub has a breakpoint in the guest: the exception
+			 * bitmap (vmx_gdb.c). */
 			e->kind = EXIT_EXCEPTION;
 			e->exc.vector = (uint8_t)INTR_INFO_VECTOR(info);
 			return;
@@ -351,6 +356,9 @@ int vmx_exit_slow(struct vcpu *v)
 	if (reason == VMX_EXIT_CR_ACCESS) {
 		ACCT_EXIT(v, EXIT_UNKNOWN); /* charged to no exit kind the core knows */
 		act = handle_cr(v, (uint32_t)vmread(VMCS_EXIT_INSN_LEN));
+	} else if (reason == VMX_EXIT_MTF) {
+		ACCT_EXIT(v, EXIT_UNKNOWN);
+		act = vmx_gdb_mtf_exit(v); /* the gdb stub's step (vmx_gdb.c) */
 	} else {
 		struct vm_exit e;
 		decode_exit(v, reason, &e);
@@ -359,6 +367,8 @@ int vmx_exit_slow(struct vcpu *v)
 		if (act == ACT_SKIP)
 			vmx_advance_rip(x, e.insn_len);
 	}
+	if (__builtin_expect(x->gdb_step, 0))
+		vmx_gdb_after_exit(v); /* an instruction carried out here ends gdb's step */
 	switch (act) {
 	case ACT_INJECT_GP:
 		vmx_inject_exception(13);
@@ -401,6 +411,7 @@ const struct virt_backend vmx_backend = {
 	.name = "vmx",
 	.cpu_enable = vmx_cpu_enable,
 	.vcpu_create = vmx_vcpu_create,
+	.vcpu_reset = vmx_vcpu_reset,
 	.vcpu_run = vmx_vcpu_run,
 	.read_mode = vmx_read_mode,
 	.msr_field_read = vmx_msr_field_read,
@@ -414,4 +425,10 @@ const struct virt_backend vmx_backend = {
 	.wait_interrupt = vmx_wait_interrupt,
 	.read_segment = vmx_read_segment,
 	.inject_fault = vmx_inject_fault,
+	.snapshot = vmx_snapshot,
+	.gdb_regs = vmx_gdb_regs,
+	.gdb_dr_read = vmx_gdb_dr_read,
+	.gdb_dr_write = vmx_gdb_dr_write,
+	.gdb_arm = vmx_gdb_arm,
+	.gdb_bp_reflects = true,
 };

@@ -33,6 +33,7 @@
 #define AR_DATA32 0xc093 /* G, B, P, S, type 0x3 (read/write, accessed) */
 #define AR_TSS32 0x008b  /* P, type 0xb (busy 32-bit TSS) */
 #define AR_LDT 0x0082    /* P, type 0x2 */
+#define AR_CODE64 0xa09b /* G, L, P, S, type 0xb: 64-bit code (D/B clear with L, 26.3.1.2) */
 #define MSR_LIST_PAGES 2 /* 512 entries: the architectural minimum of IA32_VMX_MISC[27:25] */
 
 struct PACKED desc_ptr {
@@ -47,6 +48,29 @@ static void guest_seg(unsigned n, uint16_t sel, uint32_t ar, uint32_t limit)
 	vmwrite(VMCS_GUEST_ES_BASE + 2 * n, 0);
 	vmwrite(VMCS_GUEST_ES_LIMIT + 2 * n, limit);
 	vmwrite(VMCS_GUEST_ES_AR + 2 * n, ar);
+}
+
+/*
+ * Linux's 64-bit entry (hv/linux_load.h), as svm_vcpu.c's init_long_mode. SDM vol. 3C
+ * 26.3.1.1: with "IA-32e mode guest" (set in init_controls) CR0.PG and CR4.PAE must be 1
+ * and, with "load IA32_EFER", EFER.LMA = that control and LME = LMA when CR0.PG is set
+ * (vmx_efer_pat_init gets LME|LMA); 26.3.1.2: CS.L = 1 with D/B = 0, TR a busy TSS
+ * (type 11, kept), LDTR as before. vmx_cr_init adds the fixed CR0/CR4 bits (26.3.1.1).
+ */
+static void init_long_mode(struct vcpu *v, struct vmx_vcpu *x)
+{
+	enum { ES, CS, SS, DS, FS, GS };
+	guest_seg(CS, 0x10, AR_CODE64, 0xffffffffu);
+	for (unsigned n = ES; n <= GS; n++)
+		if (n != CS)
+			guest_seg(n, 0x18, AR_DATA32, 0xffffffffu);
+	vmwrite(VMCS_GUEST_GDTR_BASE, v->boot.gdt_base);
+	vmwrite(VMCS_GUEST_GDTR_LIMIT, v->boot.gdt_limit);
+	vmx_cr_init(x, CR0_PE | CR0_ET | CR0_PG, CR4_PAE);
+	vmwrite(VMCS_GUEST_CR3, v->boot.cr3);
+	v->gprs.rax = 0;
+	v->gprs.rbx = 0;
+	v->gprs.rsi = v->boot.rsi;
 }
 
 /* 24.4: the Multiboot entry state, as svm_vcpu.c's init_state. */
@@ -82,6 +106,8 @@ static void init_guest_state(struct vcpu *v, struct vmx_vcpu *x)
 	vmwrite(VMCS_LINK_POINTER, ~0ull);
 	v->gprs.rax = v->boot.eax;
 	v->gprs.rbx = v->boot.mbi_gpa;
+	if (v->boot.long_mode)
+		init_long_mode(v, x);
 }
 
 /* 24.5 and 26.2.2-26.2.4: what VM exit loads. Selectors from arch/x86/cpu_tables.h. */
@@ -125,7 +151,9 @@ static void init_controls(struct vcpu *v, struct vmx_vcpu *x)
 	vmwrite(VMCS_PROC_CONTROLS, x->proc_controls);
 	vmwrite(VMCS_PROC_CONTROLS2, c->proc2);
 	vmwrite(VMCS_EXIT_CONTROLS, c->exit);
-	x->entry_controls = c->entry; /* "IA-32e mode guest" off: the guest starts in 32-bit mode */
+	/* "IA-32e mode guest" off: a multiboot guest starts in 32-bit mode; on for Linux's
+	 * 64-bit entry (init_long_mode). */
+	x->entry_controls = c->entry | (v->boot.long_mode ? ENTRY_IA32E_MODE_GUEST : 0);
 	vmwrite(VMCS_ENTRY_CONTROLS, x->entry_controls);
 	/* Guest exceptions stay in the guest (24.6.3) but #DB and #AC, which exit so a guest
 	 * cannot loop on them inside the CPU (hv_handle_exit), and #NM while XFD is live. */
@@ -160,6 +188,30 @@ static void init_controls(struct vcpu *v, struct vmx_vcpu *x)
 	vmx_msr_lists_sync(x);
 }
 
+/* The per-guest pages as a new guest finds them (the XFD scheme changes the MSR bitmap, the
+ * guest's CR8 the virtual-APIC page, EFER/PAT the autoload lists), and the fields cached
+ * from the VMCS cleared; the page addresses stay. */
+static void pages_setup(struct vmx_vcpu *x)
+{
+	const struct vmx_vcpu keep = *x;
+	memset(x, 0, sizeof(*x));
+	x->vmcs_pa = keep.vmcs_pa;
+	x->ept_root = keep.ept_root;
+	x->eptp = keep.eptp;
+	x->msr_bitmap_pa = keep.msr_bitmap_pa;
+	x->io_bitmap_a_pa = keep.io_bitmap_a_pa;
+	x->io_bitmap_b_pa = keep.io_bitmap_b_pa;
+	x->virtual_apic_pa = keep.virtual_apic_pa;
+	x->cpu = keep.cpu;
+	memset((void *)(uintptr_t)x->virtual_apic_pa, 0, PAGE_SIZE);
+	uint32_t cap = MIN(x->cpu->ctl.msr_list_max, MSR_LIST_PAGES * PAGE_SIZE / 16);
+	vmx_msr_list_init(&x->msrs.guest, keep.msrs.guest.entries, cap);
+	vmx_msr_list_init(&x->msrs.host, keep.msrs.host.entries, cap);
+	vmx_msr_bitmap_build((uint8_t *)(uintptr_t)x->msr_bitmap_pa);
+	vmx_io_bitmaps_build((uint8_t *)(uintptr_t)x->io_bitmap_a_pa,
+			     (uint8_t *)(uintptr_t)x->io_bitmap_b_pa);
+}
+
 static int alloc_vcpu(struct vcpu *v, struct vmx_vcpu **out)
 {
 	struct vmx_vcpu *x = (struct vmx_vcpu *)(uintptr_t)page_alloc(&hv_pool, 1, PAGE_SIZE);
@@ -179,30 +231,21 @@ static int alloc_vcpu(struct vcpu *v, struct vmx_vcpu **out)
 	x->msr_bitmap_pa = msr_bitmap;
 	x->io_bitmap_a_pa = io;
 	x->io_bitmap_b_pa = io + PAGE_SIZE;
-	memset((void *)(uintptr_t)vapic, 0, PAGE_SIZE);
 	x->virtual_apic_pa = vapic;
 	x->cpu = this_cpu()->virt;
-	uint32_t cap = MIN(x->cpu->ctl.msr_list_max, MSR_LIST_PAGES * PAGE_SIZE / 16);
-	vmx_msr_list_init(&x->msrs.guest, (struct vmx_msr_entry *)(uintptr_t)lists, cap);
-	vmx_msr_list_init(&x->msrs.host,
-			  (struct vmx_msr_entry *)(uintptr_t)(lists + MSR_LIST_PAGES * PAGE_SIZE), cap);
-	vmx_msr_bitmap_build((uint8_t *)(uintptr_t)msr_bitmap);
-	vmx_io_bitmaps_build((uint8_t *)(uintptr_t)io, (uint8_t *)(uintptr_t)(io + PAGE_SIZE));
+	x->msrs.guest.entries = (struct vmx_msr_entry *)(uintptr_t)lists;
+	x->msrs.host.entries = (struct vmx_msr_entry *)(uintptr_t)(lists + MSR_LIST_PAGES * PAGE_SIZE);
+	pages_setup(x);
 	*out = x;
 	return 0;
 }
 
-int vmx_vcpu_create(struct vcpu *v, char *err, size_t errlen)
+/* Everything vmx_vcpu_create sets up on the pages alloc_vcpu found: a VMCS from zero,
+ * VMCLEARed and made current (24.2, 24.11.3: it carries the revision identifier, launch
+ * state "clear", so the next entry is a VMLAUNCH), controls, host and guest state, EFER
+ * and PAT, and no stale translations for this EPTP/VPID (28.3.3.3, 30.3). */
+static int vmcs_setup(struct vcpu *v, struct vmx_vcpu *x, char *err, size_t errlen)
 {
-	struct percpu *pc = this_cpu();
-	struct vmx_vcpu *x;
-	if (alloc_vcpu(v, &x)) {
-		hv_snprintf(err, errlen, "out of hypervisor memory for the VMCS and EPT tables");
-		return -1;
-	}
-	v->arch = x;
-	/* 24.2, 24.11.3: a new VMCS carries the revision identifier and is VMCLEARed
-	 * (launch state "clear") before VMPTRLD makes it current. */
 	memset((void *)(uintptr_t)x->vmcs_pa, 0, PAGE_SIZE);
 	*(uint32_t *)(uintptr_t)x->vmcs_pa = x->cpu->revision;
 	if (vmclear(x->vmcs_pa) || vmptrld(x->vmcs_pa)) {
@@ -211,15 +254,14 @@ int vmx_vcpu_create(struct vcpu *v, char *err, size_t errlen)
 		return -1;
 	}
 	init_controls(v, x);
-	init_host_state(pc);
+	init_host_state(this_cpu());
 	init_guest_state(v, x);
-	if (vmx_efer_pat_init(x, 0, PAT_POWER_ON)) {
+	if (vmx_efer_pat_init(x, v->boot.long_mode ? EFER_LME | EFER_LMA : 0, PAT_POWER_ON)) {
 		hv_snprintf(err, errlen, "VMX: no room in the MSR autoload lists for EFER and PAT");
 		return -1;
 	}
 	if (vmx_check_insn_failure(err, errlen))
 		return -1;
-	/* No stale guest-physical or linear translations for this EPTP/VPID (28.3.3.3, 30.3). */
 	const struct vmx_controls *c = &x->cpu->ctl;
 	int bad = c->invept_single ? invept(INVEPT_SINGLE, x->eptp) : invept(INVEPT_ALL, 0);
 	if (!bad)
@@ -230,6 +272,32 @@ int vmx_vcpu_create(struct vcpu *v, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int vmx_vcpu_create(struct vcpu *v, char *err, size_t errlen)
+{
+	struct vmx_vcpu *x;
+	if (alloc_vcpu(v, &x)) {
+		hv_snprintf(err, errlen, "out of hypervisor memory for the VMCS and EPT tables");
+		return -1;
+	}
+	v->arch = x;
+	return vmcs_setup(v, x, err, errlen);
+}
+
+/* A restart (hv/guest_restart.h): the same pages, set up again from v->boot. The guest's
+ * VMCS was current and launched: VMCLEAR writes back what the CPU cached of it before its
+ * memory is rewritten (24.11.1, 24.11.3). */
+int vmx_vcpu_reset(struct vcpu *v, char *err, size_t errlen)
+{
+	struct vmx_vcpu *x = v->arch;
+	if (vmclear(x->vmcs_pa)) {
+		hv_snprintf(err, errlen, "VMX: VMCLEAR of the VMCS at 0x%llx failed",
+			    (unsigned long long)x->vmcs_pa);
+		return -1;
+	}
+	pages_setup(x);
+	return vmcs_setup(v, x, err, errlen);
 }
 
 void vmx_read_mode(struct vcpu *v, struct guest_mode *m)
