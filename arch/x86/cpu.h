@@ -66,6 +66,30 @@ static inline uint32_t inl(uint16_t port)
 	return v;
 }
 
+/* Debug address register DR0-DR3 (n & 3): live in the CPU while a guest runs on both backends
+ * (neither the VMCB nor the VMCS holds them: APM vol. 2 15.5.1, SDM vol. 3C 27.3.1). */
+static inline uint64_t read_dr_addr(unsigned n)
+{
+	uint64_t v = 0;
+	switch (n & 3) {
+	case 0: __asm__ __volatile__("mov %%dr0, %0" : "=r"(v)); break;
+	case 1: __asm__ __volatile__("mov %%dr1, %0" : "=r"(v)); break;
+	case 2: __asm__ __volatile__("mov %%dr2, %0" : "=r"(v)); break;
+	case 3: __asm__ __volatile__("mov %%dr3, %0" : "=r"(v)); break;
+	}
+	return v;
+}
+
+static inline void write_dr_addr(unsigned n, uint64_t v)
+{
+	switch (n & 3) {
+	case 0: __asm__ __volatile__("mov %0, %%dr0" : : "r"(v)); break;
+	case 1: __asm__ __volatile__("mov %0, %%dr1" : : "r"(v)); break;
+	case 2: __asm__ __volatile__("mov %0, %%dr2" : : "r"(v)); break;
+	case 3: __asm__ __volatile__("mov %0, %%dr3" : : "r"(v)); break;
+	}
+}
+
 #define DEFINE_CR_ACCESS(n)                                                          \
 	static inline uint64_t read_cr##n(void)                                      \
 	{                                                                            \

@@ -57,26 +57,16 @@ void svm_gdb_regs(struct vcpu *v, struct gdb_regs *r, bool write)
 uint64_t svm_gdb_dr_read(struct vcpu *v, unsigned n)
 {
 	struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
-	uint64_t val = 0;
-	switch (n) {
-	case 0: __asm__ __volatile__("mov %%dr0, %0" : "=r"(val)); break;
-	case 1: __asm__ __volatile__("mov %%dr1, %0" : "=r"(val)); break;
-	case 2: __asm__ __volatile__("mov %%dr2, %0" : "=r"(val)); break;
-	case 3: __asm__ __volatile__("mov %%dr3, %0" : "=r"(val)); break;
-	case 6: val = vmcb->save.dr6; break;
-	case 7: val = vmcb->save.dr7; break;
-	}
-	return val;
+	if (n < 4)
+		return read_dr_addr(n);
+	return n == 6 ? vmcb->save.dr6 : n == 7 ? vmcb->save.dr7 : 0;
 }
 
 void svm_gdb_dr_write(struct vcpu *v, unsigned n, uint64_t val)
 {
 	struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
 	switch (n) {
-	case 0: __asm__ __volatile__("mov %0, %%dr0" : : "r"(val)); break;
-	case 1: __asm__ __volatile__("mov %0, %%dr1" : : "r"(val)); break;
-	case 2: __asm__ __volatile__("mov %0, %%dr2" : : "r"(val)); break;
-	case 3: __asm__ __volatile__("mov %0, %%dr3" : : "r"(val)); break;
+	case 0: case 1: case 2: case 3: write_dr_addr(n, val); break;
 	case 6: vmcb->save.dr6 = val; break;
 	case 7:
 		vmcb->save.dr7 = val;

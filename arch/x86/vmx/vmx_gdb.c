@@ -75,11 +75,9 @@ uint64_t vmx_gdb_dr_read(struct vcpu *v, unsigned n)
 {
 	(void)v;
 	uint64_t val = 0;
+	if (n < 4)
+		return read_dr_addr(n);
 	switch (n) {
-	case 0: __asm__ __volatile__("mov %%dr0, %0" : "=r"(val)); break;
-	case 1: __asm__ __volatile__("mov %%dr1, %0" : "=r"(val)); break;
-	case 2: __asm__ __volatile__("mov %%dr2, %0" : "=r"(val)); break;
-	case 3: __asm__ __volatile__("mov %%dr3, %0" : "=r"(val)); break;
 	case 6:
 		__asm__ __volatile__("mov %%dr6, %0" : "=r"(val));
 		if (db_exit())
@@ -93,11 +91,11 @@ uint64_t vmx_gdb_dr_read(struct vcpu *v, unsigned n)
 void vmx_gdb_dr_write(struct vcpu *v, unsigned n, uint64_t val)
 {
 	(void)v;
+	if (n < 4) {
+		write_dr_addr(n, val);
+		return;
+	}
 	switch (n) {
-	case 0: __asm__ __volatile__("mov %0, %%dr0" : : "r"(val)); break;
-	case 1: __asm__ __volatile__("mov %0, %%dr1" : : "r"(val)); break;
-	case 2: __asm__ __volatile__("mov %0, %%dr2" : : "r"(val)); break;
-	case 3: __asm__ __volatile__("mov %0, %%dr3" : : "r"(val)); break;
 	case 6: __asm__ __volatile__("mov %0, %%dr6" : : "r"(val)); break;
 	case 7: vmwrite(VMCS_GUEST_DR7, val); break; /* loaded by the next VM entry */
 	}
