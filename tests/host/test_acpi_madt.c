@@ -1,15 +1,7 @@
 #include <string.h>
 #include "drivers/acpi_madt.h"
+#include "tests/host/acpi_test_util.h"
 #include "tests/host/harness.h"
-
-static void fix_checksum(void *p, size_t n, uint8_t *field)
-{
-	uint8_t sum = 0;
-	*field = 0;
-	for (size_t i = 0; i < n; i++)
-		sum += ((uint8_t *)p)[i];
-	*field = (uint8_t)-sum;
-}
 
 struct fake_acpi {
 	struct acpi_rsdp rsdp;

@@ -2,16 +2,8 @@
  * laid out from the ACPI 6.5 table 5.9 offsets, not from the code's constants. */
 #include <string.h>
 #include "drivers/acpi_pm_timer.h"
+#include "tests/host/acpi_test_util.h"
 #include "tests/host/harness.h"
-
-static void fix_checksum(void *p, size_t n, uint8_t *field)
-{
-	uint8_t sum = 0;
-	*field = 0;
-	for (size_t i = 0; i < n; i++)
-		sum += ((uint8_t *)p)[i];
-	*field = (uint8_t)-sum;
-}
 
 struct fake_tables {
 	struct acpi_rsdp rsdp;
