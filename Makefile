@@ -41,7 +41,7 @@ HV_OBJ := $(HV_C:%.c=$(BUILD)/hv/%.o) $(HV_ASM:%.asm=$(BUILD)/hv/%.o)
 
 # The architecture-neutral core and the pure-logic arch files build natively
 # against the fake arch layer in tests/host/.
-HOST_ARCH := arch/x86/page_table.c arch/x86/page_table_la57.c arch/x86/cpu_stacks.c arch/x86/svm/svm_msrpm.c drivers/acpi_madt.c drivers/acpi_pm_timer.c \
+HOST_ARCH := arch/x86/page_table.c arch/x86/page_table_la57.c arch/x86/cpu_stacks.c arch/x86/svm/svm_msrpm.c drivers/acpi_madt.c drivers/acpi_pm_timer.c drivers/ioapic.c \
 	arch/x86/vmx/vmx_msr_bitmap.c arch/x86/vmx/vmx_msr_list.c arch/x86/vmx/vmx_controls.c arch/x86/efer.c \
 	arch/x86/vmx/vmx_event_rules.c arch/x86/vmx/vmx_gdb_rules.c \
 	arch/x86/svm/svm_intercepts.c arch/x86/guest_ram_map.c

@@ -4,6 +4,7 @@
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/console_irq.h"
+#include "arch/x86/host_ioapics.h"
 #include "arch/x86/gdb_irq.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/tsc_calibrate.h"
@@ -76,6 +77,7 @@ static void find_cpus(void)
 	lapic_init();
 	uint32_t bsp = lapic_id();
 	int n = acpi_madt_cpus(efi_find_rsdp(), ids, HV_MAX_CPUS, err, sizeof(err));
+	host_ioapics_plan(efi_find_rsdp()); /* the I/O APICs to mask at takeover */
 	console_irq_plan(efi_find_rsdp()); /* where COM1's IRQ arrives, while the tables are sure */
 	gdb_irq_plan(efi_find_rsdp());     /* and COM2's, for the gdb stub */
 	if (n < 0) {

@@ -7,6 +7,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/cpu_stacks.h"
 #include "arch/x86/console_irq.h"
+#include "arch/x86/host_ioapics.h"
 #include "arch/x86/gdb_irq.h"
 #include "hv/gdb_stop.h"
 #include "arch/x86/cpu_tables.h"
@@ -141,6 +142,7 @@ static NORETURN void bsp_main(struct percpu *pc)
 	console_set_cpu_fn(console_cpu_index);
 	cpu_common_init(pc);
 	lapic_timer_init(); /* every LVT is masked now; the APs are not started yet */
+	host_ioapics_quiesce(); /* no device interrupt the firmware left routed */
 	console_irq_start(hv_cpus[HV_CONSOLE_CPU].apic_id); /* serial input (hv/console_input.h) */
 	if (gdb_on)
 		gdb_irq_start(hv_cpus[HV_CONSOLE_CPU].apic_id); /* COM2: the gdb stub */

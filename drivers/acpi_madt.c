@@ -145,3 +145,32 @@ int acpi_madt_isa_irq(const struct acpi_rsdp *rsdp, unsigned irq, struct madt_is
 	}
 	return 0;
 }
+
+int acpi_madt_ioapics(const struct acpi_rsdp *rsdp, struct madt_ioapic_ref *out, int max,
+		      char *err, size_t errlen)
+{
+	const struct acpi_header *madt = madt_of(rsdp, err, errlen);
+	if (!madt)
+		return -1;
+	int count = 0;
+	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8; /* LAPIC address, flags */
+	const uint8_t *end = (const uint8_t *)madt + madt->length;
+	for (; p + 2 <= end; p += p[1]) {
+		if (p[1] < 2 || p + p[1] > end) {
+			hv_snprintf(err, errlen, "ACPI: MADT entry at offset %u has bad length %u",
+				    (unsigned)(p - (const uint8_t *)madt), p[1]);
+			return -1;
+		}
+		struct madt_ioapic io;
+		if (p[0] != 1 || p[1] < sizeof(io))
+			continue;
+		memcpy(&io, p, sizeof(io));
+		bool dup = false;
+		for (int i = 0; i < count; i++)
+			dup |= out[i].addr == io.address;
+		if (!dup && count < max)
+			out[count++] = (struct madt_ioapic_ref){ .addr = io.address, .gsi_base = io.gsi_base,
+								 .id = io.ioapic_id };
+	}
+	return count;
+}

@@ -89,4 +89,15 @@ struct madt_isa_route {
 int acpi_madt_isa_irq(const struct acpi_rsdp *rsdp, unsigned irq, struct madt_isa_route *r,
 		      char *err, size_t errlen);
 
+/* The I/O APICs the MADT lists (type 1, ACPI 6.5 5.2.12.3), at most max, in MADT order; an
+ * address listed twice counts once. Returns the count (0 when none is listed), or -1 with
+ * err filled when the MADT is missing or an entry's length is corrupt. */
+struct madt_ioapic_ref {
+	uint64_t addr;
+	uint32_t gsi_base;
+	uint8_t id;
+};
+int acpi_madt_ioapics(const struct acpi_rsdp *rsdp, struct madt_ioapic_ref *out, int max,
+		      char *err, size_t errlen);
+
 #endif

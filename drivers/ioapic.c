@@ -36,6 +36,41 @@ static void wr(uint64_t base, uint32_t index, uint32_t v)
 	*reg(base, IOWIN) = v;
 }
 
+static uint32_t mmio_rd(void *ctx, uint32_t index)
+{
+	return rd((uint64_t)(uintptr_t)ctx, index);
+}
+
+static void mmio_wr(void *ctx, uint32_t index, uint32_t value)
+{
+	wr((uint64_t)(uintptr_t)ctx, index, value);
+}
+
+int ioapic_mask_all_io(const struct ioapic_io *io, unsigned *pins)
+{
+	uint32_t ver = io->rd(io->ctx, IOAPIC_VER);
+	if (ver == 0xffffffffu)
+		return -1;
+	*pins = ((ver >> 16) & 0xff) + 1;
+	int was_open = 0;
+	for (unsigned pin = 0; pin < *pins; pin++) {
+		/* Bits 12 (delivery status) and 14 (remote IRR) are read-only: writing the value
+		 * back with the mask set changes nothing else (82093AA 3.2.4). */
+		uint32_t lo = io->rd(io->ctx, IOREDTBL(pin));
+		if (lo & RTE_MASKED)
+			continue;
+		io->wr(io->ctx, IOREDTBL(pin), lo | RTE_MASKED);
+		was_open++;
+	}
+	return was_open;
+}
+
+int ioapic_mask_all(uint64_t base, unsigned *pins)
+{
+	const struct ioapic_io io = { mmio_rd, mmio_wr, (void *)(uintptr_t)base };
+	return ioapic_mask_all_io(&io, pins);
+}
+
 int ioapic_route(uint64_t base, unsigned pin, uint8_t vector, uint8_t dest, bool level,
 		 bool active_low, char *err, size_t errlen)
 {

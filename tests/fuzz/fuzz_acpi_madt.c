@@ -20,7 +20,9 @@
  *   bytes) with Enabled or Online Capable, each APIC ID once, in table order; a bad entry
  *   length anywhere is an error, and so are no tables or no CPU;
  * - with a smaller max, the same error or the first max IDs of the same list;
- * - a failure is one printable line starting "ACPI: "; the memory is not written.
+ * - a failure is one printable line starting "ACPI: "; the memory is not written;
+ * - acpi_madt_ioapics over the same tables: no error where the CPU walk found CPUs, at
+ *   most max I/O APICs, each address once.
  */
 #define _DEFAULT_SOURCE
 #include <sys/mman.h>
@@ -253,6 +255,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(k == (n < 0 ? n : n < max ? n : max));
 	if (k > 0)
 		FUZZ_CHECK(!memcmp(part, got, (size_t)k * 4));
+	/* The I/O APIC list walks the same entries: the same table errors; with a table and
+	 * sound entries a count within max; each address once. */
+	struct madt_ioapic_ref io[16];
+	memset(err, 'x', sizeof(err));
+	int ni = acpi_madt_ioapics(r, io, max < 16 ? max : 16, err, sizeof(err));
+	if (ni < 0)
+		FUZZ_CHECK(fuzz_printable_line(err, sizeof(err)) && !strncmp(err, "ACPI: ", 6));
+	else
+		FUZZ_CHECK(ni <= max && ni <= 16);
+	if (n > 0) /* a MADT with sound entries */
+		FUZZ_CHECK(ni >= 0);
+	for (int i = 0; i < ni; i++)
+		for (int j = 0; j < i; j++)
+			FUZZ_CHECK(io[i].addr != io[j].addr);
 	FUZZ_CHECK(!memcmp(before, m.b, m.w));
 	return 0;
 }
