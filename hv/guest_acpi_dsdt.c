@@ -13,13 +13,21 @@
  *                   IRQNoFlags () {4}            // only when an I/O APIC delivers it
  *               })
  *           }
+ *           Device (RTC) {
+ *               Name (_HID, EisaId ("PNP0B00"))  // AT real-time clock (hv/vrtc.h)
+ *               Name (_CRS, ResourceTemplate () {
+ *                   IO (Decode16, 0x0070, 0x0070, 0x01, 0x02)
+ *               })                               // no IRQ: the clock raises none
+ *           }
  *       }
  *       Name (\_S5, Package () { 5, 5 })          // SLP_TYPa, SLP_TYPb (hv/guest_power.h)
  *   }
  *
  * Without an I/O APIC nothing delivers COM1's interrupt, so the _CRS names no IRQ and the
- * guest polls the UART (Linux's 8250 driver does, for a port with no IRQ). A DSDT revision
- * of 2 makes integers 64-bit (5.2.11.1).
+ * guest polls the UART (Linux's 8250 driver does, for a port with no IRQ). The RTC device is
+ * how an OS finds the clock on a platform whose FADT says hardware-reduced: Linux's rtc_cmos
+ * binds to it (without it, its fallback platform device failed to probe with -22). A DSDT
+ * revision of 2 makes integers 64-bit (5.2.11.1).
  */
 #include "hv/guest_acpi.h"
 #include "hv/guest_power.h"
@@ -45,9 +53,12 @@
 
 #define COM1_PORT 0x3f8
 #define COM1_PORTS 8
+#define RTC_PORT 0x70
+#define RTC_PORTS 2
 /* EisaId("PNP0501") (19.6.35): three letters of 5 bits each ('A' = 1) and four hex digits,
  * stored big-endian in a DWord: 'P' 'N' 'P' = 0x41D0, then 0x0501 -> bytes 41 D0 05 01. */
 #define EISAID_PNP0501 0x0105d041u
+#define EISAID_PNP0B00 0x000bd041u /* 'P' 'N' 'P', then 0x0B00 */
 
 struct aml {
 	uint8_t *p;
@@ -102,22 +113,23 @@ static void put_byte_const(struct aml *a, uint8_t v)
 	put8(a, v);
 }
 
-/* Name (_CRS, ResourceTemplate () { ... }): a Buffer whose size is a BytePrefix constant. */
-static void put_com1_crs(struct aml *a, bool irq)
+/* Name (_CRS, ResourceTemplate () { IO (Decode16, port, port, 1, len) [IRQNoFlags () {irq}] }):
+ * a Buffer whose size is a BytePrefix constant. irq < 0: none. */
+static void put_io_crs(struct aml *a, uint16_t port, uint8_t len, int irq)
 {
 	uint8_t res[16], n = 0;
 	res[n++] = RES_IO;
 	res[n++] = 0x01; /* Decode16 */
-	res[n++] = COM1_PORT & 0xff;
-	res[n++] = COM1_PORT >> 8; /* minimum */
-	res[n++] = COM1_PORT & 0xff;
-	res[n++] = COM1_PORT >> 8; /* maximum */
-	res[n++] = 0x01;           /* alignment */
-	res[n++] = COM1_PORTS;     /* length */
-	if (irq) {
+	res[n++] = port & 0xff;
+	res[n++] = port >> 8; /* minimum */
+	res[n++] = port & 0xff;
+	res[n++] = port >> 8; /* maximum */
+	res[n++] = 0x01;      /* alignment */
+	res[n++] = len;       /* length */
+	if (irq >= 0) {
 		res[n++] = RES_IRQ_NO_FLAGS;
-		res[n++] = (uint8_t)(1u << GUEST_COM1_IRQ);
-		res[n++] = (uint8_t)((1u << GUEST_COM1_IRQ) >> 8);
+		res[n++] = (uint8_t)(1u << irq);
+		res[n++] = (uint8_t)((1u << irq) >> 8);
 	}
 	res[n++] = RES_END;
 	res[n++] = 0x00;
@@ -143,7 +155,21 @@ static void put_com1(struct aml *a, bool irq)
 	put8(&d, AML_ONE);
 	put_name(&d, "_STA");
 	put_byte_const(&d, 0x0f);
-	put_com1_crs(&d, irq);
+	put_io_crs(&d, COM1_PORT, COM1_PORTS, irq ? GUEST_COM1_IRQ : -1);
+	const uint8_t op[2] = { AML_EXT_PREFIX, AML_DEVICE };
+	put_pkg(a, op, 2, &d);
+}
+
+static void put_rtc(struct aml *a)
+{
+	uint8_t dbuf[64];
+	struct aml d = { dbuf, 0, sizeof(dbuf), false };
+	put(&d, "RTC_", 4);
+	put_name(&d, "_HID");
+	put8(&d, AML_DWORD_PREFIX);
+	uint32_t hid = EISAID_PNP0B00;
+	put(&d, &hid, 4);
+	put_io_crs(&d, RTC_PORT, RTC_PORTS, -1);
 	const uint8_t op[2] = { AML_EXT_PREFIX, AML_DEVICE };
 	put_pkg(a, op, 2, &d);
 }
@@ -160,6 +186,7 @@ size_t guest_acpi_dsdt(uint8_t *buf, size_t max, const struct guest_acpi_params 
 	put8(&s, AML_ROOT);
 	put(&s, sb, 4);
 	put_com1(&s, p->ioapic);
+	put_rtc(&s);
 	uint8_t op = AML_SCOPE;
 	put_pkg(&a, &op, 1, &s);
 

@@ -8,7 +8,7 @@
  * 0x26 (32.768 kHz base, 1024 Hz rate) with UIP always 0: the registers are computed at
  * each read, so no update is ever in progress. Register B's data mode (binary/BCD), 12/24
  * hour and SET bits work; its interrupt enables read back but no interrupt is raised (no
- * IRQ 8: the guest's DSDT lists no RTC device). Register C reads 0, D reads 0x80 (valid
+ * IRQ 8: the guest's DSDT lists the clock, PNP0B00, with its ports and no IRQ). Register C reads 0, D reads 0x80 (valid
  * RAM and time). Writes to the time and date registers are ignored (one guest must not
  * move another's clock); the alarm registers, the century byte (0x32, named in the FADT)
  * and the other 114 bytes of CMOS RAM are the guest's own storage.

@@ -32,7 +32,8 @@ loc_grows() {
 # while the self-test guest passes; then the test types into linux-a over COM1 (taking the
 # input focus with Ctrl-A three times): uname -r, the local timer counting in
 # /proc/interrupts, `time sleep 1` taking about one second of guest time, and poweroff -f,
-# which ends only linux-a (powered off); linux-b still answers, then powers off too.
+# which ends only linux-a (powered off); linux-b still answers, finds its real-time clock
+# through the DSDT's PNP0B00 device (rtc_cmos, /sys/class/rtc/rtc0), then powers off too.
 # tests/emu/serial_session.py types and logs; its steps must all succeed (a failed one
 # leaves a "serial_session:" line in the log).
 linux_qemu_case() {
@@ -58,6 +59,8 @@ linux_qemu_case() {
       send 'poweroff -f' seen '^hv: guest linux-a cpu 1: powered off' \
       focus "${LINUX_FOCUS_RE}linux-b on cpu 2 " \
       send 'uname -n; echo END-$((5+1))' expect '^\[linux-b\] END-6$' \
+      send 'cat /sys/class/rtc/rtc0/name /sys/class/rtc/rtc0/date; echo END-$((6+1))' \
+      expect '^\[linux-b\] END-7$' \
       send 'poweroff -f' expect '^hv: all guests done: ' drain >"$out/$name.steps"
     # A failed step leaves the emulator running: end it (boot.sh's child, timeout, passes
     # the signal on to QEMU).
@@ -72,6 +75,7 @@ linux_qemu_case() {
     "^\[linux-a\] $rel$" "@loc_grows linux-a" \
     "^\[linux-a\] real[[:space:]]+0m 1\.[01][0-9]s$" \
     "^hv: guest linux-a cpu 1: powered off" "^\[linux-b\] linux-b$" \
+    "^\[linux-b\] rtc_cmos( |$)" "^\[linux-b\] 20[0-9][0-9]-[01][0-9]-[0-3][0-9]$" "!rtc_cmos: probe of" \
     "^hv: guest linux-b cpu 2: powered off" "^hv: all guests done: 3 passed, 0 failed$" \
     "!^serial_session: " "!CRASH"
 }

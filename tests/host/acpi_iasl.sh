@@ -53,7 +53,12 @@ for v in ioapic no-ioapic; do
     has "$s" 'Name \(_STA, 0x0F\)'
     has "$s" '0x03F8,'
     has "$s" 'Name \(\\_S5, Package'
-    if [ $v = ioapic ]; then has "$s" 'IRQNoFlags'; else hasnt "$s" 'IRQ'; fi
+    has "$s" 'Device \(RTC\)'
+    has "$s" 'EisaId \("PNP0B00"\)'
+    has "$s" 'IO \(Decode16,$'
+    has "$s" '0x0070,'
+    if [ $v = ioapic ]; then has "$s" 'IRQNoFlags \(\)$'; else hasnt "$s" 'IRQ'; fi
+    [ "$(grep -c 'IRQNoFlags' "$s")" -le 1 ] || fail "$s: an IRQ beside COM1's (the RTC raises none)"
     # Compile the disassembly back: the same AML, byte for byte after the header.
     if (cd "$d" && iasl -oa -p dsdtre dsdt.dsl >dsdtre.log 2>&1); then
       cmp -s <(tail -c +37 "$d/dsdtre.aml") <(tail -c +37 "$d/dsdt.dat") ||

@@ -196,10 +196,10 @@ TEST(guest_acpi_madt_read_by_the_hypervisors_parser)
 }
 
 /* The DSDT's AML, assembled by hand from ACPI 6.5 20.2 and 6.4.2 (see hv/guest_acpi_dsdt.c
- * for the ASL): Scope(\_SB) { Device(COM1) {...} } and Name(\_S5, Package(){5, 5}). */
-static const uint8_t com1_head[] = {
-	0x10, 0x00, '\\', '_', 'S', 'B', '_',        /* ScopeOp PkgLength(patched) \_SB_ */
-	0x5b, 0x82, 0x00, 'C', 'O', 'M', '1',        /* DeviceOp PkgLength(patched) COM1 */
+ * for the ASL): Scope(\_SB) { Device(COM1) {...} Device(RTC) {...} } and
+ * Name(\_S5, Package(){5, 5}). */
+static const uint8_t com1_body[] = {
+	'C', 'O', 'M', '1',
 	0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01, /* EisaId("PNP0501") */
 	0x08, '_', 'U', 'I', 'D', 0x01,              /* One */
 	0x08, '_', 'S', 'T', 'A', 0x0a, 0x0f,
@@ -207,13 +207,38 @@ static const uint8_t com1_head[] = {
 	0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08, /* IO (Decode16, 0x3F8, 0x3F8, 1, 8) */
 };
 static const uint8_t irq4[] = { 0x22, 0x10, 0x00 }; /* IRQNoFlags () {4} */
-static const uint8_t tail[] = {
-	0x79, 0x00,                                          /* EndTag */
+static const uint8_t end_tag[] = { 0x79, 0x00 };
+static const uint8_t rtc_body[] = {
+	'R', 'T', 'C', '_',
+	0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0b, 0x00, /* EisaId("PNP0B00") */
+	0x08, '_', 'C', 'R', 'S', 0x11, 0x0d, 0x0a, 0x0a, /* Buffer (10 bytes) { */
+	0x47, 0x01, 0x70, 0x00, 0x70, 0x00, 0x01, 0x02, /* IO (Decode16, 0x70, 0x70, 1, 2) */
+	0x79, 0x00,                                     /* EndTag } */
+};
+static const uint8_t s5[] = {
 	0x08, '\\', '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x0a, 0x05, 0x0a, 0x05,
 };
 
+/* op, then PkgLength (20.2.4: one byte to 63, else two: 0x40 | low nibble, then the rest)
+ * counting itself, then body. Returns the bytes written. */
+static size_t pkg(uint8_t *out, const uint8_t *op, size_t oplen, const uint8_t *body, size_t n)
+{
+	size_t k = 0;
+	memcpy(out, op, oplen);
+	k = oplen;
+	if (n + 1 <= 63) {
+		out[k++] = (uint8_t)(n + 1);
+	} else {
+		out[k++] = (uint8_t)(0x40 | ((n + 2) & 0xf));
+		out[k++] = (uint8_t)((n + 2) >> 4);
+	}
+	memcpy(out + k, body, n);
+	return k + n;
+}
+
 TEST(guest_acpi_dsdt_aml_as_assembled_by_hand)
 {
+	static const uint8_t dev_op[] = { 0x5b, 0x82 }, scope_op[] = { 0x10 };
 	for (int io = 0; io <= 1; io++) {
 		REQUIRE(build(io) == 0);
 		const uint8_t *f = find("FACP");
@@ -221,29 +246,31 @@ TEST(guest_acpi_dsdt_aml_as_assembled_by_hand)
 		const uint8_t *d = table(rd64(f + 140), "DSDT");
 		REQUIRE(d);
 		CHECK_EQ(d[8], 2); /* revision 2: 64-bit integers */
-		uint8_t want[128];
-		size_t n = 0;
-		memcpy(want, com1_head, sizeof(com1_head));
-		n = sizeof(com1_head);
+		uint8_t com1[96], sb[192], want[256];
+		size_t n = sizeof(com1_body);
+		memcpy(com1, com1_body, n);
 		if (io) {
-			memcpy(want + n, irq4, sizeof(irq4));
+			memcpy(com1 + n, irq4, sizeof(irq4));
 			n += sizeof(irq4);
 		}
-		memcpy(want + n, tail, sizeof(tail));
-		n += sizeof(tail);
-		size_t crs = io ? 13 : 10; /* resource bytes */
-		want[45] = (uint8_t)crs;                   /* BufferSize */
-		want[43] = (uint8_t)(crs + 3);             /* Buffer PkgLength: itself, size, data */
-		/* Device PkgLength: itself, COM1 (4), _HID (10), _UID (6), _STA (7), _CRS (5 + 4 +
-		 * resources): from index 9 to the end of the resources. */
-		size_t dev = 1 + 4 + 10 + 6 + 7 + 5 + 4 + crs;
-		want[9] = (uint8_t)dev;
-		want[1] = (uint8_t)(1 + 5 + 2 + dev); /* Scope: itself, \_SB_, DeviceOp, Device */
-		CHECK_EQ(rd32(d + 4), 36 + n);
-		CHECK(rd32(d + 4) == 36 + n && !memcmp(d + 36, want, n));
+		memcpy(com1 + n, end_tag, sizeof(end_tag));
+		n += sizeof(end_tag);
+		size_t crs = io ? 13 : 10;          /* resource bytes */
+		com1[35] = (uint8_t)crs;            /* BufferSize */
+		com1[33] = (uint8_t)(crs + 3);      /* Buffer PkgLength: itself, size, data */
+		size_t k = 0;
+		memcpy(sb, "\\_SB_", 5);
+		k = 5;
+		k += pkg(sb + k, dev_op, 2, com1, n);
+		k += pkg(sb + k, dev_op, 2, rtc_body, sizeof(rtc_body));
+		size_t w = pkg(want, scope_op, 1, sb, k);
+		memcpy(want + w, s5, sizeof(s5));
+		w += sizeof(s5);
+		CHECK_EQ(rd32(d + 4), 36 + w);
+		CHECK(rd32(d + 4) == 36 + w && !memcmp(d + 36, want, w));
 		/* \_S5's SLP_TYPa, written with SLP_EN as an OS does (ACPI 6.5 7.4.2.5, 4.8.3.7),
 		 * is what the sleep control register takes as power-off. */
-		uint8_t slp_typ = d[36 + n - 3];
+		uint8_t slp_typ = d[36 + w - 3];
 		CHECK_EQ(guest_power_decode(GUEST_PM_SLEEP_CONTROL_PORT,
 					    (uint8_t)(slp_typ << 2 | 1u << 5)), POWER_OFF);
 	}
