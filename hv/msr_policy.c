@@ -26,6 +26,7 @@
 #define MSR_X2APIC_LAST 0x8ff
 #define MSR_AMD_PERF_CTL0 0xc0010000
 #define MSR_AMD_PERF_CTR3 0xc0010007
+#define MSR_AMD_INT_PENDING 0xc0010055 /* Interrupt Pending Message (fam 0Fh/10h BKDG) */
 #define MSR_AMD_SMM_ADDR 0xc0010112
 #define MSR_AMD_SMM_MASK 0xc0010113
 
@@ -104,6 +105,10 @@ const struct msr_rule msr_rules[] = {
 	  "guest-owned; the hypervisor never executes RDTSCP/RDPID" },
 	{ MSR_AMD_PERF_CTL0, MSR_AMD_PERF_CTR3, E, E, "AMD PERF_CTL0-3/PERF_CTR0-3", EMUL, EMUL,
 	  "no virtual PMU: read 0, writes dropped" },
+	{ MSR_AMD_INT_PENDING, MSR_AMD_INT_PENDING, E, E, "INT_PENDING_MSG", EMUL, EMUL,
+	  "reads 0 (no C1E on compare-halt: a guest's HLT exits); writes ignored. Linux reads it "
+	  "with a plain RDMSR on CPUs its erratum-400 table names (families 0Fh/10h, and QEMU "
+	  "TCG's) and logged an unchecked-MSR error at every boot" },
 	{ MSR_AMD_SMM_ADDR, MSR_AMD_SMM_MASK, D, D, "SMM_ADDR/SMM_MASK", DENY, DENY,
 	  "SMM belongs to the firmware" },
 	{ MSR_VM_CR, MSR_VM_HSAVE_PA, D, D, "VM_CR/IGNNE/SMM_CTL/VM_HSAVE_PA", DENY, DENY,
@@ -240,6 +245,7 @@ int msr_emulate_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case MSR_MCG_CAP:
 	case MSR_MCG_STATUS:
 	case MSR_DEBUGCTL:
+	case MSR_AMD_INT_PENDING:
 		*val = 0;
 		return 0;
 	default:
@@ -279,6 +285,7 @@ int msr_emulate_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		v->msr_umwait_control = val;
 		return 0;
 	case MSR_BIOS_SIGN_ID:
+	case MSR_AMD_INT_PENDING:
 		return 0;
 	case MSR_DEBUGCTL:
 		return val ? -1 : 0;

@@ -56,3 +56,21 @@ TEST(msr_umwait_control_is_emulated_never_loaded)
 	CHECK_EQ(msr_emulate_read(v, 0x12345678, &val), -1);
 	fake_vcpu_free(v);
 }
+
+/* AMD's Interrupt Pending Message register (C001_0055h): Linux reads it with a plain RDMSR
+ * (arch_post_acpi_subsys_init) where its erratum-400 table names the CPU: it must read 0
+ * (C1E on compare-halt off) and take writes without a #GP. */
+TEST(msr_amd_int_pending_reads_zero)
+{
+	struct vcpu *v = fake_vcpu_new(4 << 20);
+	uint64_t val = 0xdead;
+	CHECK_EQ(msr_handling_for(0xc0010055, false), MSR_EMULATED);
+	CHECK_EQ(msr_handling_for(0xc0010055, true), MSR_EMULATED);
+	CHECK_EQ(msr_emulate_read(v, 0xc0010055, &val), 0);
+	CHECK_EQ(val, 0);
+	CHECK_EQ(msr_emulate_write(v, 0xc0010055, 3ull << 27), 0);
+	CHECK_EQ(msr_emulate_read(v, 0xc0010055, &val), 0);
+	CHECK_EQ(val, 0);
+	CHECK_EQ(fake_msr[0] | fake_msr[1], 0); /* no hardware MSR touched */
+	fake_vcpu_free(v);
+}

@@ -64,6 +64,7 @@ static const struct {
 	{ 0xc0000103, 'P', 'P', "TSC_AUX: guest-owned" },
 	{ 0xc0000104, 'D', 'D', "AMD TSC_RATIO: the hypervisor's" },
 	{ 0xc0010015, 'D', 'D', "AMD HWCR: the hypervisor's" },
+	{ 0xc0010055, 'E', 'E', "AMD INT_PENDING_MSG: reads 0, no C1E (Linux reads it unguarded)" },
 	{ 0xc0010111, 'D', 'D', "AMD SMM_BASE: SMM is the firmware's" },
 	{ 0xc0010112, 'D', 'D', "AMD SMM_ADDR: SMM is the firmware's" },
 	{ 0xc0010113, 'D', 'D', "AMD SMM_MASK: SMM is the firmware's" },
