@@ -70,6 +70,9 @@ struct hv_debug {
 	/* [hv] debug_dirty_xstate_cpu: that CPU leaves non-init values in the guest's extended
 	 * state just before the product resets it for the guest (hv/xstate.c). */
 	uint32_t dirty_xstate_cpu;
+	/* [hv] debug_gdb_end_cpu: that CPU's guest ends (stopped) when gdb hands it the stub
+	 * (thread N, Hg), before it serves: the session must go on without it (hv/gdb_stop.c). */
+	uint32_t gdb_end_cpu;
 };
 /* No debug key set. */
 #define HV_DEBUG_NONE                                                                        \
@@ -77,7 +80,7 @@ struct hv_debug {
 		.fault_cpu = HV_NO_DEBUG_FAULT, .bad_entry_cpu = HV_NO_DEBUG_FAULT,           \
 		.nmi_cpu = HV_NO_DEBUG_FAULT, .pending_irq_cpu = HV_NO_DEBUG_FAULT,          \
 		.stack_overflow_cpu = HV_NO_DEBUG_FAULT, .stop_cpu = HV_NO_DEBUG_FAULT,      \
-		.dirty_xstate_cpu = HV_NO_DEBUG_FAULT,                                       \
+		.dirty_xstate_cpu = HV_NO_DEBUG_FAULT, .gdb_end_cpu = HV_NO_DEBUG_FAULT,     \
 	}
 #define HV_DEBUG_MSR_LISTS_ON 1
 #define HV_DEBUG_MSR_LISTS_CHECK 2

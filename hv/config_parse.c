@@ -48,6 +48,8 @@
  *                long as its guest runs (host NMI handling while guests run)
  *     debug_stop_cpu  the first CPU without a guest asks that CPU's hypervisor, with
  *                a host interrupt, to stop its guest (cross-CPU requests)
+ *     debug_gdb_end_cpu  that CPU's guest ends as gdb hands it the stub (thread N),
+ *                before it serves: the session goes on without it (gdb stub testing)
  *     debug_stack_overflow_cpu  that CPU's hypervisor recurses until its stack runs
  *                into the guard page, before running its guest (stack-overflow
  *                containment testing)
@@ -137,6 +139,7 @@ static const struct key {
 	{ SEC_HV, "debug_bad_entry", config_set_debug_bad_entry, false, false },
 	{ SEC_HV, "debug_nmi_cpu", config_set_debug_nmi_cpu, false, false },
 	{ SEC_HV, "debug_stop_cpu", config_set_debug_stop_cpu, false, false },
+	{ SEC_HV, "debug_gdb_end_cpu", config_set_debug_gdb_end_cpu, false, false },
 	{ SEC_HV, "debug_stack_overflow_cpu", config_set_debug_stack_overflow_cpu, false, false },
 	{ SEC_HV, "debug_pending_irq", config_set_debug_pending_irq, false, false },
 	{ SEC_HV, "debug_dirty_xstate_cpu", config_set_debug_dirty_xstate_cpu, false, false },

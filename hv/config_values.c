@@ -95,6 +95,11 @@ int config_set_debug_stop_cpu(struct config_parser *p, char *val)
 	return set_debug_cpu(p, val, "debug_stop_cpu", &p->cfg->debug.stop_cpu);
 }
 
+int config_set_debug_gdb_end_cpu(struct config_parser *p, char *val)
+{
+	return set_debug_cpu(p, val, "debug_gdb_end_cpu", &p->cfg->debug.gdb_end_cpu);
+}
+
 int config_set_debug_nmi_cpu(struct config_parser *p, char *val)
 {
 	return set_debug_cpu(p, val, "debug_nmi_cpu", &p->cfg->debug.nmi_cpu);

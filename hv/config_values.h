@@ -41,6 +41,7 @@ int config_set_debug_fault_cpu(struct config_parser *p, char *val);
 int config_set_debug_bad_entry(struct config_parser *p, char *val);
 int config_set_debug_nmi_cpu(struct config_parser *p, char *val);
 int config_set_debug_stop_cpu(struct config_parser *p, char *val);
+int config_set_debug_gdb_end_cpu(struct config_parser *p, char *val);
 int config_set_debug_stack_overflow_cpu(struct config_parser *p, char *val);
 int config_set_debug_pending_irq(struct config_parser *p, char *val);
 int config_set_debug_dirty_xstate_cpu(struct config_parser *p, char *val);

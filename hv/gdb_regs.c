@@ -166,6 +166,28 @@ int gdb_reg_set(enum gdb_arch a, struct gdb_regs *r, unsigned regno, const char 
 	return decode_one(r, &t[regno], hex);
 }
 
+#define LOW32 0xffffffffull
+
+void gdb_regs_view(enum gdb_arch guest, struct gdb_regs *r)
+{
+	if (guest == GDB_ARCH_AMD64)
+		return;
+	for (unsigned i = 0; i < GPR_COUNT; i++)
+		r->gpr[i] &= LOW32;
+	r->rip &= LOW32;
+	r->rflags &= LOW32;
+}
+
+void gdb_regs_merge(enum gdb_arch guest, const struct gdb_regs *raw, struct gdb_regs *w)
+{
+	if (guest == GDB_ARCH_AMD64)
+		return;
+	for (unsigned i = 0; i < GPR_COUNT; i++)
+		w->gpr[i] = (raw->gpr[i] & ~LOW32) | (w->gpr[i] & LOW32);
+	w->rip = (raw->rip & ~LOW32) | (w->rip & LOW32);
+	w->rflags = (raw->rflags & ~LOW32) | (w->rflags & LOW32);
+}
+
 #define EFLAGS_TYPE                                                                          \
 	"<flags id=\"i386_eflags\" size=\"4\">"                                               \
 	"<field name=\"CF\" start=\"0\" end=\"0\"/><field name=\"\" start=\"1\" end=\"1\"/>"   \

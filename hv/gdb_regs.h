@@ -41,6 +41,16 @@ int gdb_reg_get(enum gdb_arch a, const struct gdb_regs *r, unsigned n, char *out
 /* 'P n=hex': -1 for n out of range or a bad value; 0 (ignored) for an x87 register. */
 int gdb_reg_set(enum gdb_arch a, struct gdb_regs *r, unsigned n, const char *hex);
 
+/* gdb holds one description per session (read at attach, or again after `unset tdesc
+ * filename`), while each guest's mode may differ from it or change. A guest outside IA-32e
+ * mode has only the low halves of its registers (the upper halves are undefined, SDM vol. 1
+ * 3.4.1.1): gdb_regs_view zero-extends them, whichever layout gdb holds. After gdb wrote
+ * the view w, gdb_regs_merge keeps such a guest's upper halves from raw (its registers as
+ * read), so neither layout ever shows or writes garbage. The i386 layout of an IA-32e guest
+ * shows and writes the low halves (gdb_regs_decode keeps the upper ones). */
+void gdb_regs_view(enum gdb_arch guest, struct gdb_regs *r);
+void gdb_regs_merge(enum gdb_arch guest, const struct gdb_regs *raw, struct gdb_regs *w);
+
 /* The target description for a (the whole target.xml). */
 const char *gdb_tdesc_xml(enum gdb_arch a);
 

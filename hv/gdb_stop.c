@@ -2,6 +2,7 @@
 #include "hv/gdb_stop.h"
 #include "hv/gdb_port.h"
 #include "hv/gdb_vcpu.h"
+#include "hv/fmt.h"
 #include "hv/lib.h"
 #include "hv/log.h"
 #include "hv/percpu.h"
@@ -21,15 +22,17 @@ static struct {
 	bool attached;
 	bool stopped;          /* gdb sees every thread stopped */
 	int owner;             /* the CPU running the stub, -1 none */
+	int prev_owner;        /* the CPU that handed the stub to owner (it waits meanwhile) */
 	uint32_t gen;          /* counts resumes: a waiting guest goes on once it moves */
 	int asked;             /* the CPU asked to stop for an interrupt/attach, -1 none */
+	uint32_t end_cpu;      /* [hv] debug_gdb_end_cpu */
 	unsigned focus;        /* the thread gdb looked at last */
 	/* The stub and its receiver: used by the owner only. */
 	struct gdb_rx rx;
 	struct gdb_stub stub;
 	char out[2 * GDB_PACKET_MAX + 8];
 	size_t out_len;
-} gs = { .owner = -1, .asked = -1 };
+} gs = { .owner = -1, .prev_owner = -1, .asked = -1 };
 
 bool gdb_init(const struct hv_config *cfg, const struct virt_backend *be)
 {
@@ -46,6 +49,7 @@ bool gdb_init(const struct hv_config *cfg, const struct virt_backend *be)
 		return false;
 	}
 	gs.enabled = true;
+	gs.end_cpu = cfg->debug.gdb_end_cpu;
 	gs.stub.t = &gdb_this_guest;
 	gdb_rx_reset(&gs.rx);
 	hv_printf("hv: gdb stub on COM2 (0x%x, 115200 8N1): target remote the port, each guest is a "
@@ -185,6 +189,10 @@ static enum serve_end serve(struct vcpu *v)
 		if (ev != GDB_RX_PACKET)
 			continue; /* acks; a Ctrl-C while stopped means nothing */
 		gdb_port_tx("+", 1);
+		if (!gs.attached) { /* a new session: gdb reads its description afresh */
+			gs.stub.tdesc_read = false;
+			gs.stub.gone = 0;
+		}
 		gs.attached = true;
 		enum gdb_action act = gdb_stub_handle(&gs.stub, gs.rx.buf, gs.rx.len);
 		switch (act) {
@@ -192,16 +200,21 @@ static enum serve_end serve(struct vcpu *v)
 			send_packet(gs.stub.reply, gs.stub.reply_len);
 			break;
 		case GDB_ACT_SWITCH: {
+			send_packet(gs.stub.reply, gs.stub.reply_len);
+			/* Under the lock against gdb_guest_ended: a guest that ends from here on
+			 * hands the stub back to this CPU. */
+			spin_lock(&gs.lock);
 			struct vcpu *to = gdb_vcpu_of_tid(gs.stub.switch_to);
-			if (!to) {
-				send_packet("E02", 3);
+			if (to) {
+				gs.owner = (int)to->cpu;
+				gs.prev_owner = (int)v->cpu;
+				gs.focus = gs.stub.switch_to;
+			}
+			spin_unlock(&gs.lock);
+			if (!to) { /* it ended since the stub looked: this CPU answers for it */
+				gs.stub.gone = gs.stub.switch_to;
 				break;
 			}
-			send_packet(gs.stub.reply, gs.stub.reply_len);
-			spin_lock(&gs.lock);
-			gs.owner = (int)to->cpu;
-			gs.focus = gs.stub.switch_to;
-			spin_unlock(&gs.lock);
 			ask(to); /* it stops (if it runs) and serves; this guest waits meanwhile */
 			return SERVE_HANDED_OVER;
 		}
@@ -238,12 +251,77 @@ static enum serve_end serve(struct vcpu *v)
 	}
 }
 
+/* Owner, before a stop reply: when v's mode no longer matches the description gdb holds,
+ * tell the user once (per guest, mode and description read) in an 'O' packet, which gdb
+ * prints (GDB manual E.3 "Stop Reply Packets", O XX...). Until gdb reads a description again
+ * the registers keep its layout (gdb_regs_view). gdb 13 reads one on `target remote` (or
+ * `unset tdesc filename` while connected) and accepts it only when its address size matches
+ * the architecture it has (the ELF file's, or `set architecture`), which it lets the user
+ * change only while it holds no description of the other size: hence the four steps. */
+static void mode_notice(struct vcpu *v)
+{
+	struct gdb_vcpu *g = &gdb_vcpus[v->cpu];
+	enum gdb_arch now = gdb_this_guest.arch();
+	if (!gs.stub.tdesc_read || now == gs.stub.tdesc_arch ||
+	    (g->noticed_reads == gs.stub.tdesc_reads && g->noticed_arch == now))
+		return;
+	g->noticed_reads = gs.stub.tdesc_reads;
+	g->noticed_arch = now;
+	bool lm = now == GDB_ARCH_AMD64;
+	char msg[320];
+	int n = hv_snprintf(msg, sizeof(msg),
+			    "hv: guest %s (thread %u) is now %s long mode: gdb's %s description shows "
+			    "%s; for the %s one: detach, `unset tdesc filename`, `set architecture %s`, "
+			    "`target remote` again\n",
+			    v->cfg->name, gdb_tid(v), lm ? "in" : "out of", lm ? "i386" : "amd64",
+			    lm ? "the low halves of its registers" : "its registers zero-extended",
+			    lm ? "amd64" : "i386", lm ? "i386:x86-64" : "i386");
+	size_t len = MIN((size_t)n, sizeof(msg) - 1);
+	char pkt[1 + 2 * sizeof(msg)];
+	pkt[0] = 'O';
+	gdb_hex_encode(pkt + 1, (const uint8_t *)msg, len);
+	send_packet(pkt, 1 + 2 * len);
+}
+
+void gdb_guest_ended(struct vcpu *v)
+{
+	if (!gs.enabled)
+		return;
+	spin_lock(&gs.lock);
+	if (gs.owner == (int)v->cpu) {
+		/* gdb handed the stub to v (Hg), which ended before it served (a CPU never ends
+		 * its guest while it serves): the CPU that handed it over, waiting, takes the
+		 * session back and answers for the thread gone (gdb_stub.h, gone). */
+		gs.stub.gone = gdb_tid(v);
+		gs.owner = gs.prev_owner;
+		gs.focus = (unsigned)gs.prev_owner + 1;
+	}
+	if (gs.asked == (int)v->cpu) {
+		/* An attach or Ctrl-C asked v to stop: another guest answers instead. */
+		gs.asked = -1;
+		struct vcpu *o = focus_guest();
+		if (o) {
+			gs.asked = (int)o->cpu;
+			ask(o);
+		}
+	}
+	gdb_vcpus[v->cpu].event = GDB_EV_NONE;
+	spin_unlock(&gs.lock);
+}
+
 int gdb_request_taken(struct vcpu *v)
 {
 	if (!gs.enabled)
 		return 0;
 	struct gdb_vcpu *g = &gdb_vcpus[v->cpu];
 	spin_lock(&gs.lock);
+	if (gs.owner == (int)v->cpu && v->cpu == gs.end_cpu) {
+		/* [hv] debug_gdb_end_cpu: the guest ends just as gdb hands it the stub, which
+		 * gdb_guest_ended (at its end) gives back. */
+		spin_unlock(&gs.lock);
+		vcpu_stop(v, "debug_gdb_end_cpu: ended as gdb handed it the stub");
+		return 1;
+	}
 	if (gs.asked == (int)v->cpu) {
 		gs.asked = -1;
 		if (g->event == GDB_EV_NONE && !gs.stopped)
@@ -272,6 +350,7 @@ int gdb_request_taken(struct vcpu *v)
 			gs.owner = (int)v->cpu;
 			gs.focus = gdb_tid(v);
 			if (g->event != GDB_EV_ATTACH) {
+				mode_notice(v); /* gdb waits for a stop reply: 'O' may come first */
 				char r[64];
 				size_t n = gdb_stop_reply(r, why_of(g->event), gdb_tid(v), g->watch_addr);
 				send_packet(r, n);

@@ -38,6 +38,10 @@ enum exit_action gdb_exit_exception(struct vcpu *v, uint8_t vector);
 /* Backend, slow path: the single step gdb asked for has ended (after an instruction the
  * guest executed or one the hypervisor carried out). */
 void gdb_step_done(struct vcpu *v);
+/* v's own CPU, as its guest has ended (any way): gdb's session never waits for it. A stub
+ * handed to it (Hg) goes back to the CPU that handed it over, which answers for the thread
+ * gone; an attach or Ctrl-C asked of it goes to another guest. */
+void gdb_guest_ended(struct vcpu *v);
 /* Whether gdb has a claim on this guest's #DB exits (a step or a debug register in use). */
 bool gdb_owns_db(const struct vcpu *v);
 

@@ -25,6 +25,14 @@ static enum gdb_action error(struct gdb_stub *s, unsigned code)
 #define E_FAULT 0x0e /* unmapped guest memory (EFAULT) */
 #define E_THREAD 0x02
 
+static bool in_set(const char *set, char c)
+{
+	for (; *set; set++)
+		if (*set == c)
+			return true;
+	return false;
+}
+
 static bool prefix(const char *pkt, const char *p)
 {
 	return !strncmp(pkt, p, strlen(p));
@@ -137,8 +145,15 @@ static enum gdb_action query(struct gdb_stub *s, const char *pkt)
 	}
 	if (prefix(pkt, "qAttached"))
 		return reply_str(s, "1"); /* attached to a running target: detach, never kill, on quit */
-	if (prefix(pkt, "qXfer:features:read:target.xml:"))
-		return xfer(s, gdb_tdesc_xml(s->t->arch()), pkt + strlen("qXfer:features:read:target.xml:"));
+	if (prefix(pkt, "qXfer:features:read:target.xml:")) {
+		const char *args = pkt + strlen("qXfer:features:read:target.xml:");
+		if (args[0] == '0' && args[1] == ',') { /* a new read: the guest's mode now */
+			s->tdesc_arch = s->t->arch();
+			s->tdesc_read = true;
+			s->tdesc_reads++;
+		}
+		return xfer(s, gdb_tdesc_xml(gdb_stub_layout(s)), args);
+	}
 	if (prefix(pkt, "qXfer:features:read:"))
 		return error(s, E_BAD); /* the description is one document */
 	if (prefix(pkt, "qXfer:threads:read::"))
@@ -148,11 +163,19 @@ static enum gdb_action query(struct gdb_stub *s, const char *pkt)
 	return reply_str(s, ""); /* not supported */
 }
 
+enum gdb_arch gdb_stub_layout(const struct gdb_stub *s)
+{
+	return s->tdesc_read ? s->tdesc_arch : s->t->arch();
+}
+
+/* The layout gdb holds, the values the guest's mode has (gdb_regs_view). */
 static enum gdb_action regs_packet(struct gdb_stub *s, const char *pkt, size_t len)
 {
-	struct gdb_regs r;
-	enum gdb_arch a = s->t->arch();
-	s->t->regs(&r, false);
+	struct gdb_regs raw, r;
+	enum gdb_arch a = gdb_stub_layout(s), guest = s->t->arch();
+	s->t->regs(&raw, false);
+	r = raw;
+	gdb_regs_view(guest, &r);
 	if (pkt[0] == 'g') {
 		gdb_regs_encode(a, &r, s->reply);
 		s->reply_len = gdb_regs_g_len(a);
@@ -161,6 +184,7 @@ static enum gdb_action regs_packet(struct gdb_stub *s, const char *pkt, size_t l
 	if (pkt[0] == 'G') {
 		if (gdb_regs_decode(a, pkt + 1, len - 1, &r) < 0)
 			return error(s, E_BAD);
+		gdb_regs_merge(guest, &raw, &r);
 		s->t->regs(&r, true);
 		return reply_str(s, "OK");
 	}
@@ -176,6 +200,7 @@ static enum gdb_action regs_packet(struct gdb_stub *s, const char *pkt, size_t l
 	}
 	if (*p != '=' || gdb_reg_set(a, &r, (unsigned)n, p + 1) < 0)
 		return error(s, E_BAD);
+	gdb_regs_merge(guest, &raw, &r);
 	s->t->regs(&r, true);
 	return reply_str(s, "OK");
 }
@@ -242,6 +267,8 @@ enum gdb_action gdb_stub_handle(struct gdb_stub *s, const char *pkt, size_t len)
 {
 	s->reply_len = 0;
 	s->reply[0] = 0;
+	if (s->gone && in_set("gGpPmMXZzs", pkt[0]))
+		return error(s, E_THREAD); /* the selected thread's guest has ended */
 	switch (pkt[0]) {
 	case 'q':
 		return query(s, pkt);
@@ -255,6 +282,8 @@ enum gdb_action gdb_stub_handle(struct gdb_stub *s, const char *pkt, size_t len)
 		if (tid && !s->t->thread_name(tid))
 			return error(s, E_THREAD);
 		reply_str(s, "OK");
+		if (pkt[1] == 'g')
+			s->gone = 0;
 		/* 'Hc' only names what 'c'/'s' resume (every stopped guest; 's' the current one). */
 		if (pkt[1] == 'g' && tid && tid != s->t->current()) {
 			s->switch_to = tid;

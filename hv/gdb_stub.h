@@ -42,6 +42,17 @@ struct gdb_stub {
 	const struct gdb_target *t;
 	unsigned switch_to;
 	bool step_addr_set;   /* 'c addr' / 's addr': resume at addr */
+	/* The description gdb holds: the one it read last (target.xml from offset 0, at attach
+	 * or after `unset tdesc filename`). Register packets keep its layout whatever mode the
+	 * guest is in now (gdb_regs_view); before any read, the guest's current mode. gdb
+	 * rejects a description whose address size differs from its architecture's (the ELF
+	 * file's, or `set architecture`), which the stub cannot see (README "Debugging"). */
+	bool tdesc_read;
+	enum gdb_arch tdesc_arch;
+	unsigned tdesc_reads; /* how many times gdb read it */
+	/* The thread gdb selected (Hg) whose guest ended before its CPU could serve: what acts
+	 * on the selected thread answers E02 until gdb selects another. 0: none. */
+	unsigned gone;
 	uint64_t step_addr;
 	size_t reply_len;
 	char reply[GDB_PACKET_MAX + 1];
@@ -50,6 +61,8 @@ struct gdb_stub {
 };
 
 enum gdb_action gdb_stub_handle(struct gdb_stub *s, const char *pkt, size_t len);
+/* The register layout gdb expects now (see tdesc_arch). */
+enum gdb_arch gdb_stub_layout(const struct gdb_stub *s);
 
 /* Why a thread stopped, for its stop reply ("T" packet, E.3). */
 enum gdb_stop_why { GDB_STOP_ATTACH, GDB_STOP_INTERRUPT, GDB_STOP_SWBREAK, GDB_STOP_HWBREAK,

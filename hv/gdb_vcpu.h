@@ -21,6 +21,8 @@ struct gdb_vcpu {
 	bool resume_rf;          /* resume with RFLAGS.RF (stopped at an instruction breakpoint) */
 	bool dr_saved;           /* the guest's own DR0-3 and DR7 are kept below */
 	uint64_t guest_dr[4], guest_dr7;
+	unsigned noticed_reads;  /* the mode notice was given for this description read ... */
+	enum gdb_arch noticed_arch; /* ... and this mode (gdb_stop.c, mode_notice) */
 };
 
 /* Indexed by CPU. */

@@ -3,6 +3,7 @@
 #include "hv/console_input.h"
 #include "hv/debug_nmi.h"
 #include "hv/fmt.h"
+#include "hv/gdb_stop.h"
 #include "hv/guest_restart.h"
 #include "hv/guest_run.h"
 #include "hv/guest_setup.h"
@@ -132,6 +133,7 @@ static void print_console_limits(const struct vcpu *v)
 void guest_finished(struct vcpu *v)
 {
 	v->end_tsc = host_rdtsc();
+	gdb_guest_ended(v); /* a gdb session handed to it or waiting for it goes on without it */
 	console_buffer_this_cpu(false); /* what this CPU queued goes out first, then the summary */
 	vuart_flush(&v->uart);
 	print_end(v);

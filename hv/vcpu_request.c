@@ -106,6 +106,8 @@ int vcpu_take_requests(struct vcpu *v)
 		return 1;
 	}
 	if (req & VCPU_REQ_RESTART) { /* hv/guest_restart.c, between this run and the next */
+		if (req & VCPU_REQ_GDB) /* gdb's request waits for the restarted guest */
+			__atomic_or_fetch(&v->requests, VCPU_REQ_GDB, __ATOMIC_RELAXED);
 		guest_restart_due(v, "restarted at the request of cpu %u (%s)", v->req_from,
 				  v->req_why ? v->req_why : "no reason given");
 		return 1;

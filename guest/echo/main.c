@@ -5,8 +5,12 @@
  * APIC and the UART's receive interrupt (IER.ERBFI, MCR.OUT2) and waits with HLT; the
  * handler drains RBR while IIR says data is there and ends the interrupt with an EOI.
  * word=W: the guest passes when a line equal to W arrives; a line "fail" fails it.
+ * At start it says how often it has been restarted (CPUID 0x40000001 EDX) and whether its data
+ * are as in its image: the monitor's `restart NAME` must load the image again (README
+ * "Debugging"), so a restarted echo fails if it finds its own mark from the run before.
  */
 #include "cmdline.h"
+#include "cpu.h"
 #include "io.h"
 #include "printf.h"
 #include "serial.h"
@@ -35,6 +39,9 @@ const char guest_name[] = "echo";
 static volatile uint8_t ring[256];
 static volatile uint32_t ring_head, ring_tail;
 static volatile uint32_t interrupts;
+/* As the image has it (.data) until this run spoils it. */
+#define IMAGE_FRESH 0x1ae5f7e5u
+static volatile uint32_t image_mark = IMAGE_FRESH;
 
 static uint32_t ioapic_read(uint32_t reg)
 {
@@ -108,6 +115,12 @@ uint32_t guest_main(uint32_t magic, const struct mb_info *mbi)
 {
 	(void)magic;
 	(void)mbi;
+	bool fresh = image_mark == IMAGE_FRESH;
+	image_mark = 0;
+	printf("echo: start after %u restarts (CPUID 0x40000001 EDX), data %s\n",
+	       cpuid(0x40000001u, 0).edx, fresh ? "as in the image" : "left from a run before");
+	if (!fresh)
+		return EXIT_FAIL;
 	const char *m = cmdline_value("mode");
 	bool irq = m && !strcmp(m, "irq");
 	char word[64] = "";

@@ -2,7 +2,7 @@
 """A raw GDB remote protocol client for the gdb stub's emulator test (tests/emu/gdb_session.sh):
 attach by packet, continue, interrupt with Ctrl-C (0x03), detach; attach again, select the
 guest on cpu 3 (thread 4) and kill it (gdb_raw.py PORT; gdb_raw.py PORT nokill stops after the
-detach, for runs whose cpu 0 has no guest: the first guest is then thread 2). Prints one line per step and exits 1 at the first reply
+detach, for runs with fewer than 4 CPUs). The first guest (thread 1, cpu 0) is the one stopped. Prints one line per step and exits 1 at the first reply
 that is not what the protocol says (GDB manual, appendix E)."""
 import re, socket, sys, time
 
@@ -39,7 +39,25 @@ class Conn:
         return got
 
 c = Conn(int(sys.argv[1]))
-first = b"2" if sys.argv[2:] == ["nokill"] else b"1" # nokill: cpu 0 runs no guest
+if sys.argv[2:] == ["gone"]:
+    # gdb_raw.py PORT gone (tests/emu/gdb_mode.sh, case gdb-mode): [hv] debug_gdb_end_cpu = 1
+    # ends thread 2's guest as the stub is handed to it; cpu 0 must take the session back.
+    c.ask(b"?", rb"T05thread:1;")
+    c.ask(b"Hg2", rb"OK")                  # cpu 1 ends its guest instead of serving
+    c.ask(b"g", rb"E02")                   # answered by cpu 0: the selected thread is gone
+    c.ask(b"m101000,4", rb"E02")
+    c.ask(b"T2", rb"E02")
+    c.ask(b"qfThreadInfo", rb"m1")
+    c.ask(b"Hg2", rb"E02")                 # ended before: refused at once
+    c.ask(b"Hg1", rb"OK")
+    c.ask(b"g", rb"[0-9a-fx]{352}")        # thread 1's registers (i386)
+    c.s.sendall(packet(b"c"))              # continuing works: Ctrl-C stops thread 1 again
+    time.sleep(1)
+    c.s.sendall(b"\x03")
+    print("gdb_raw: Ctrl-C -> %s" % c.reply().decode())
+    c.ask(b"D", rb"OK")
+    sys.exit(0)
+first = b"1" # the guest on cpu 0, whose CPU also takes COM2's interrupt
 c.ask(b"?", rb"T05thread:" + first + b";")  # attach: the first guest stops
 c.ask(b"qC", rb"QC" + first)
 c.s.sendall(packet(b"c"))                  # continue: no reply until it stops again

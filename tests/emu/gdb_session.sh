@@ -5,10 +5,12 @@
 # function from the guest's ELF symbols, registers and variables, a single step, a
 # hardware watchpoint (passed twice, so that the guest's own INT3s run while the
 # stub intercepts #BP for the breakpoint it also has), the variable changed, detach; the guest must then report the new
-# value and pass, and so must both bystanders, which ran on meanwhile.
+# value and pass, and so must both bystanders, which ran on meanwhile: while gdb holds the
+# target at its first breakpoint each must print two more lines (tests/emu/bystanders_ran.sh).
 
 # gdb_script PORT [N]: the session, with the target as gdb's thread N (default 2) (gdb's
-# output is checked line by line: gdb_ok_patterns).
+# output is checked line by line: gdb_ok_patterns). GDB_HOLD: gdb commands run while the
+# target is stopped at its first breakpoint (the cases: tests/emu/bystanders_ran.sh).
 gdb_script() {
   cat <<EOG
 set pagination off
@@ -20,6 +22,7 @@ thread ${2:-2}
 break gdb_target_tick
 continue
 print \$pc == (int)&gdb_target_tick
+${GDB_HOLD:-}
 info registers eip
 print gdb_target_value
 print/x gdb_target_counter
@@ -32,6 +35,24 @@ watch gdb_target_counter
 ignore 3 2
 continue
 print gdb_target_counter
+delete
+break *gdb_step_cpuid
+continue
+x/3i \$pc
+stepi
+print \$pc == (int)&gdb_step_add
+stepi
+print \$pc == (int)&gdb_step_out
+stepi
+print \$pc == (int)&gdb_step_end
+set var trap_db.count = 0
+set var \$eflags = \$eflags | 0x100
+stepi
+set var \$landed = (int)\$pc
+delete
+break gdb_target_tick
+continue
+print trap_db.count == 1 && trap_db.eip == \$landed
 delete
 set var gdb_target_value = 42
 print gdb_target_value
@@ -56,14 +77,14 @@ gdb_ok_patterns() {
           "^\\\$4 = 1$" "^Breakpoint 2 at 0x[0-9a-f]+: file guest/gdbtarget/main.c"
           "^Hardware watchpoint 3: gdb_target_counter$"
           "^Thread 2 \"target\" hit Hardware watchpoint 3: gdb_target_counter$"
-          "^Old value = [0-9]+$" "^New value = [0-9]+$" "^\\\$6 = 42$" "^\[Inferior 1 \(Remote target\) detached\]$" "!Remote connection closed"
+          "^Old value = [0-9]+$" "^New value = [0-9]+$"
+          "^Breakpoint 4 at 0x[0-9a-f]+" "^=> 0x[0-9a-f]+ <step_targets\+[0-9]+>:[[:space:]]+cpuid$"
+          "^\\\$6 = 1$" "^\\\$7 = 1$" "^\\\$8 = 1$" "^\\\$9 = 1$" "^\\\$10 = 42$" "^\[Inferior 1 \(Remote target\) detached\]$" "!Remote connection closed"
           "!Ignoring packet error" "!warning: ")
   if [ "${1:-}" = nocpu0 ]; then
-    # One thread: gdb names none in its stop lines. Bochs's corei7_skylake_x offers no
-    # monitor trap flag: the step stops where it started (no "$4 = 1").
+    # One thread: gdb names none in its stop lines.
     local p keep=()
     for p in "${GDB_OK[@]}"; do
-      [ "$p" = '^\$4 = 1$' ] && continue
       keep+=("${p/Thread 2 \"target\" hit /}")
     done
     GDB_OK=("${keep[@]}")
@@ -90,7 +111,7 @@ gdb_case() {
     # First a raw client: attach, continue, Ctrl-C, detach (gdb's batch mode cannot send
     # Ctrl-C); then gdb itself.
     timeout 60 python3 tests/emu/gdb_raw.py $port >"$out/$name.raw.log" 2>&1
-    gdb_script $port >"$out/$name.gdb"
+    GDB_HOLD="shell tests/emu/bystanders_ran.sh $log by0 by2" gdb_script $port >"$out/$name.gdb"
     timeout 120 gdb -nx -batch -x "$out/$name.gdb" "$build/guest/gdbtarget.elf" >"$glog" 2>&1
     wait $qpid
   fi
@@ -98,29 +119,47 @@ gdb_case() {
     "^gdb_raw: Ctrl-C -> T02thread:1;$" "^gdb_raw: detached$" "^gdb_raw: qC -> QC4$" \
     "^gdb_raw: killed thread 4$"
   gdb_ok_patterns
-  check_log $name-session "$glog" "$start" "${GDB_OK[@]}"
+  check_log $name-session "$glog" "$start" "${GDB_OK[@]}" \
+    "^held: by0 by2 ran on while gdb held the target"
   # The target's exception exits: the breakpoint's #BP, the step's #DB, three watchpoint #DBs
-  # and the two INT3s of its own between them, intercepted and handed back.
+  # and the two INT3s of its own between them, intercepted and handed back; then the second
+  # breakpoint's #BP and one #DB for the three steps (the CPUID's and the OUT's end in the
+  # slow path that carries them out), the #DB of the step the guest takes with its own TF
+  # too (its trap is injected, no exit), and the third breakpoint's #BP with one more own INT3.
   check_log $name "$log" "$start" \
     "^hv: gdb stub on COM2 \(0x2f8, 115200 8N1\)" "^hv: gdb stub: COM2 IRQ 3 -> GSI 3 " \
     "^\[target\] gdbtarget: gdb_target_value = 42 after [0-9]+ rounds, set by the debugger$" \
     "^\[target\] gdbtarget: own INT3 handled ([0-9]+) of \1 times$" \
-    "^hv: guest target exits: .* exception=7 " \
+    "^hv: guest target exits: .* exception=12 " \
     "^hv: guest target cpu 1: passed" "^hv: guest by0 cpu 0: passed" "^hv: guest by2 cpu 2: passed" \
+    "@bystanders_outlived_target by0 by2" \
     "^\[by0\] gdbtarget: bystander: 60 s" "^\[by2\] gdbtarget: bystander: 60 s" "^hv: guest victim cpu 3: stopped \(killed by gdb\)$" \
     "^hv: all guests done: 3 passed, 1 failed$" "!CRASH"
 }
 
+# bystanders_outlived_target NAME... LOG: each bystander NAME printed a line after the target
+# reported the value gdb set (which it does once gdb has detached): it ran for the whole session.
+bystanders_outlived_target() {
+  local log=${!#} g end last
+  end=$(grep -an '^\[target\] gdbtarget: gdb_target_value = ' "$log" | head -n 1 | cut -d: -f1)
+  [ -n "$end" ] || { echo "the target never reported its value"; return 1; }
+  for g in "${@:1:$#-1}"; do
+    last=$(grep -an "^\[$g\] gdbtarget: bystander: " "$log" | tail -n 1 | cut -d: -f1)
+    [ -n "$last" ] && [ "$last" -gt "$end" ] ||
+      { echo "$g printed nothing after the target's end (line $end)"; return 1; }
+  done
+}
+
 # Case vmx-gdb (tests/emu/run_bochs.sh): the same session on the VMX backend under Bochs
-# corei7_skylake_x with 3 CPUs (tests/emu/cases/gdb-3cpu.cfg: the target on cpu 1, a bystander
-# on cpu 2, cpu 0 without a guest). COM2 reaches TCP through tests/emu/com2_relay.py (boot.sh).
-# gdb attaches once the bystander has passed (see below). The raw client's Ctrl-C comes first
-# (without the kill); then gdb: the software breakpoint
+# corei7_skylake_x with 3 CPUs (tests/emu/cases/gdb-3cpu.cfg: the target on cpu 1, bystanders
+# on cpus 0 and 2 for the whole session). COM2 reaches TCP through tests/emu/com2_relay.py
+# (boot.sh). The raw client's attach and Ctrl-C come first (without the kill): COM2's interrupt
+# must reach cpu 0 while its bystander runs; then gdb (both bystanders print on while it holds
+# the target, as on QEMU): the software breakpoint
 # (#BP in the exception bitmap), the step (monitor trap flag), the watchpoint (DR0-DR3 live,
 # DR7 in the VMCS, #DB's bits in the exit qualification) and the guest's own INT3s handed back
-# as software exceptions. Open finding: under Bochs a VMX guest in the bystander's RDTSC loop
-# never exited for the stub's host interrupt (COM2's on cpu 0; the hand-over kick on cpu 2
-# when gdb lists the threads), so cpu 0 runs no guest and gdb comes after the bystander.
+# as software exceptions. The bystander loop executes CLI each round: without it Bochs 2.7 gives
+# that IF = 0 loop no interrupt exit at all (docs/interrupts.md), and the attach times out.
 gdb_bochs_case() {
   local name=vmx-gdb
   selected $name || return 0
@@ -132,24 +171,30 @@ gdb_bochs_case() {
     tests/emu/boot.sh --emu bochs --bochs-cpu corei7_skylake_x --image "$img" --smp 3 \
       --timeout 300 --log "$log" --com2-tcp $port >/dev/null 2>&1 &
     local bpid=$!
-    for i in $(seq 1 200); do # the target waits, the bystander ran beside it and passed
-      grep -qs '^hv: guest by2 cpu 2: passed' "$log" &&
+    for i in $(seq 1 200); do # every guest has started: the bystanders' first lines
+      grep -qs '^\[by0\] gdbtarget: bystander: ' "$log" &&
+        grep -qs '^\[by2\] gdbtarget: bystander: ' "$log" &&
         grep -qs '^\[target\] gdbtarget: waiting for a debugger' "$log" && break
       sleep 1
     done
     timeout 60 python3 tests/emu/gdb_raw.py $port nokill >"$out/$name.raw.log" 2>&1
-    gdb_script $port 1 >"$out/$name.gdb"
+    GDB_HOLD="shell tests/emu/bystanders_ran.sh $log by0 by2" gdb_script $port 2 >"$out/$name.gdb"
     timeout 150 gdb -nx -batch -x "$out/$name.gdb" "$build/guest/gdbtarget.elf" >"$glog" 2>&1
     wait $bpid
   fi
-  check_log $name-ctrl-c "$out/$name.raw.log" "$start" "^gdb_raw: \\? -> T05thread:2;$" \
-    "^gdb_raw: Ctrl-C -> T02thread:2;$" "^gdb_raw: detached$"
-  gdb_ok_patterns nocpu0
-  check_log $name-session "$glog" "$start" "${GDB_OK[@]}"
+  # Attach and Ctrl-C: COM2's interrupt reached cpu 0 while its guest ran.
+  check_log $name-ctrl-c "$out/$name.raw.log" "$start" "^gdb_raw: \\? -> T05thread:1;$" \
+    "^gdb_raw: Ctrl-C -> T02thread:1;$" "^gdb_raw: detached$"
+  gdb_ok_patterns
+  check_log $name-session "$glog" "$start" "${GDB_OK[@]}" \
+    "^held: by0 by2 ran on while gdb held the target"
   check_log $name "$log" "$start" "^hv: using vmx$" \
     "^hv: gdb stub on COM2 \(0x2f8, 115200 8N1\)" \
     "^\[target\] gdbtarget: gdb_target_value = 42 after [0-9]+ rounds, set by the debugger$" \
     "^\[target\] gdbtarget: own INT3 handled ([0-9]+) of \\1 times$" \
-    "^hv: guest target cpu 1: passed" "^hv: guest by2 cpu 2: passed" \
-    "^\[by2\] gdbtarget: bystander: 5 s" "^hv: all guests done: 2 passed, 0 failed$" "!CRASH"
+    "^hv: guest target exits: .* exception=12 " \
+    "^hv: guest target cpu 1: passed" "^hv: guest by0 cpu 0: passed" "^hv: guest by2 cpu 2: passed" \
+    "^\[by0\] gdbtarget: bystander: 6 s" "^\[by2\] gdbtarget: bystander: 6 s" \
+    "@bystanders_outlived_target by0 by2" \
+    "^hv: all guests done: 3 passed, 0 failed$" "!CRASH"
 }

@@ -338,6 +338,10 @@ monitor_case
 # The gdb stub on COM2 driven by gdb itself and by a raw client for Ctrl-C (tests/emu/gdb_session.sh).
 . tests/emu/gdb_session.sh
 gdb_case
+# gdb and a guest that enters long mode while attached, and a selected guest that ends as it
+# is handed the stub: one boot (tests/emu/gdb_mode.sh).
+. tests/emu/gdb_mode.sh
+gdb_mode_case
 
 # The Linux loader's 64-bit entry (hv/linux_load.h) with stand-in kernels that check what
 # boot.rst promises them (tests/emu/linux_entry/entry.asm): a bzImage and a vmlinux pass, a

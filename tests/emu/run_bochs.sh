@@ -31,9 +31,10 @@ run_case() {
 
 for be in vmx svm; do
   # Exception exits of the self-test guest: the #DB of its single step over a NOP (on VMX
-  # also the one after CPUID) and the #AC it raises at CPL 3 (guest/selftest/
-  # user_mode_checks.c): #DB and #AC are intercepted and handed back (README).
-  if [ $be = vmx ]; then model=corei7_skylake_x; exc=3; else model=ryzen; exc=2; fi
+  # also the ones after CPUID and IN: the hypervisor makes them pending, SVM injects them)
+  # and the #AC it raises at CPL 3 (guest/selftest/user_mode_checks.c): #DB and #AC are
+  # intercepted and handed back (README).
+  if [ $be = vmx ]; then model=corei7_skylake_x; exc=4; else model=ryzen; exc=2; fi
   run_case "$be-default-2cpu" $model 2 "$build/hv.img" -- \
     "^hv: using $be$" "^hv: 2 of 2 CPUs online" \
     "^hv: guest selftest-0 cpu 0: passed" "^hv: guest selftest-1 cpu 1: passed" \
@@ -207,13 +208,13 @@ done
 . tests/emu/console_input.sh
 console_input_case vmx-console-input --emu bochs --bochs-cpu corei7_skylake_x
 
-# The serial monitor on VMX (tests/emu/monitor.sh): regs and stop from the console CPU's
-# idle loop to a guest on cpu 1 that polls its UART with interrupts off (vmx-monitor).
+# The serial monitor on VMX (tests/emu/monitor.sh): regs, restart and stop from the console
+# CPU's idle loop to a guest on cpu 1 that waits for UART input (vmx-monitor).
 . tests/emu/monitor.sh
 monitor_vmx_case
 
 # The gdb stub on VMX (tests/emu/gdb_session.sh): gdb and a raw client on COM2 debug the
-# gdbtarget guest on cpu 1 while a bystander on cpu 0 runs on (vmx-gdb).
+# gdbtarget guest on cpu 1 while bystanders on cpus 0 and 2 run on (vmx-gdb).
 . tests/emu/gdb_session.sh
 gdb_bochs_case
 

@@ -225,6 +225,7 @@ static const struct debug_cpu_key {
 	{ "debug_fault_cpu", offsetof(struct hv_debug, fault_cpu), "x" },
 	{ "debug_nmi_cpu", offsetof(struct hv_debug, nmi_cpu), "-1" },
 	{ "debug_stop_cpu", offsetof(struct hv_debug, stop_cpu), "one" },
+	{ "debug_gdb_end_cpu", offsetof(struct hv_debug, gdb_end_cpu), "x1" },
 	{ "debug_pending_irq", offsetof(struct hv_debug, pending_irq_cpu), "cpu1" },
 	{ "debug_dirty_xstate_cpu", offsetof(struct hv_debug, dirty_xstate_cpu), "x" },
 	{ "debug_stack_overflow_cpu", offsetof(struct hv_debug, stack_overflow_cpu), "4294967295" },

@@ -15,13 +15,18 @@ static struct guest_mode mode = { .cr0 = 0x11, .cs_bits = 32 }; /* PE, no paging
 static struct gdb_regs regs;
 static struct gdb_breaks brk;
 static unsigned cur = 1;
+static enum gdb_arch arch = GDB_ARCH_I386; /* the fake guest's mode now */
+static unsigned ended;                    /* a thread whose guest has ended, 0 none */
 
 static unsigned t_next(unsigned after)
 {
-	return after < 1 ? 1 : after < 3 ? 3 : 0;
+	unsigned t = after < 1 ? 1 : after < 3 ? 3 : 0;
+	return t && t == ended ? t_next(t) : t;
 }
 static const char *t_name(unsigned t)
 {
+	if (t == ended)
+		return NULL;
 	return t == 1 ? "alpha" : t == 3 ? "beta" : NULL;
 }
 static unsigned t_cur(void)
@@ -30,7 +35,7 @@ static unsigned t_cur(void)
 }
 static enum gdb_arch t_arch(void)
 {
-	return GDB_ARCH_I386;
+	return arch;
 }
 static void t_regs(struct gdb_regs *r, bool write)
 {
@@ -68,6 +73,11 @@ static void reset(void)
 	memset(&regs, 0, sizeof(regs));
 	memset(&brk, 0, sizeof(brk));
 	cur = 1;
+	arch = GDB_ARCH_I386;
+	ended = 0;
+	stub.tdesc_read = false;
+	stub.tdesc_reads = 0;
+	stub.gone = 0;
 }
 
 TEST(gdb_stub_attach_and_threads)
@@ -214,4 +224,90 @@ TEST(gdb_svm_no_breakpoint_intercepts_by_default)
 	CHECK(!(c.intercept_exc & (1u << 3)));
 	CHECK(!(c.intercept_misc1 & (1u << 21)));
 	CHECK(c.intercept_exc & (1u << 1)); /* #DB stays, as before (CVE-2015-8104) */
+}
+
+/* gdb holds the description it read (GDB manual G "Target Descriptions"); a guest that
+ * switches mode meanwhile keeps that layout: an i386 layout of a long-mode guest shows the
+ * low halves and a write keeps the upper ones; an amd64 layout of a 32-bit guest shows the
+ * registers zero-extended (their upper halves are undefined there, SDM vol. 1 3.4.1.1) and a
+ * write keeps what the guest had. A new read of target.xml takes the mode of that moment. */
+TEST(gdb_stub_layout_follows_the_description_gdb_read)
+{
+	reset();
+	CHECK_EQ(send("qXfer:features:read:target.xml:0,fff"), GDB_ACT_REPLY);
+	CHECK(strstr(stub.reply, "<architecture>i386</architecture>"));
+	CHECK_EQ(stub.tdesc_reads, 1);
+	arch = GDB_ARCH_AMD64; /* the guest entered long mode */
+	regs.gpr[GPR_RAX] = 0x600dcafe11223344ull;
+	regs.rip = 0xffff800000401000ull;
+	CHECK_EQ(send("g"), GDB_ACT_REPLY);
+	CHECK_EQ(stub.reply_len, gdb_regs_g_len(GDB_ARCH_I386)); /* not the amd64 length */
+	CHECK(!memcmp(stub.reply, "44332211", 8));
+	REPLY("p8", "00104000");                                   /* eip: the low half */
+	REPLY("P0=05000000", "OK");                                /* eax */
+	CHECK_EQ(regs.gpr[GPR_RAX], 0x600dcafe00000005ull);
+	/* A second part of the same document stays i386 even though the guest is not. */
+	CHECK_EQ(send("qXfer:features:read:target.xml:10,fff"), GDB_ACT_REPLY);
+	CHECK(!strstr(stub.reply, "rax"));
+	/* Read again from the start: amd64 now. */
+	CHECK_EQ(send("qXfer:features:read:target.xml:0,fff"), GDB_ACT_REPLY);
+	CHECK(strstr(stub.reply, "i386:x86-64"));
+	CHECK_EQ(stub.tdesc_reads, 2);
+	CHECK_EQ(send("g"), GDB_ACT_REPLY);
+	CHECK_EQ(stub.reply_len, gdb_regs_g_len(GDB_ARCH_AMD64));
+	CHECK(!memcmp(stub.reply, "05000000feca0d60", 16));
+	/* Back out of long mode with the amd64 layout: zero-extended, writes keep the upper half. */
+	arch = GDB_ARCH_I386;
+	regs.gpr[GPR_RAX] = 0xdeadbeef00000007ull;
+	REPLY("p0", "0700000000000000");
+	REPLY("p10", "0010400000000000");                          /* rip: the low half */
+	REPLY("P0=0800000001000000", "OK");                        /* the upper half is not the guest's to see */
+	CHECK_EQ(regs.gpr[GPR_RAX], 0xdeadbeef00000008ull);
+	CHECK_EQ(send("g"), GDB_ACT_REPLY);
+	CHECK(!memcmp(stub.reply, "0800000000000000", 16));
+	char g[2 * 276 + 1];
+	memcpy(g, "G", 1);
+	memcpy(g + 1, stub.reply, stub.reply_len);
+	memcpy(g + 1, "09000000ffffffff", 16);
+	CHECK_EQ(gdb_stub_handle(&stub, g, 1 + stub.reply_len), GDB_ACT_REPLY);
+	CHECK_STR(stub.reply, "OK");
+	CHECK_EQ(regs.gpr[GPR_RAX], 0xdeadbeef00000009ull);
+	CHECK_EQ(regs.rip, 0xffff800000401000ull);
+}
+
+/* Before gdb reads a description (a raw client), the layout is the guest's mode now. */
+TEST(gdb_stub_layout_without_a_description_is_the_mode)
+{
+	reset();
+	arch = GDB_ARCH_AMD64;
+	CHECK_EQ(gdb_stub_layout(&stub), GDB_ARCH_AMD64);
+	CHECK_EQ(send("g"), GDB_ACT_REPLY);
+	CHECK_EQ(stub.reply_len, gdb_regs_g_len(GDB_ARCH_AMD64));
+}
+
+/* gdb selected a thread (Hg) whose guest ended before its CPU could serve (hv/gdb_stop.c
+ * hands the session back and sets gone): everything on that thread answers E02, the thread
+ * list no longer has it, and continuing or selecting another thread works. */
+TEST(gdb_stub_selected_thread_gone)
+{
+	reset();
+	ended = 3;
+	stub.gone = 3;
+	REPLY("g", "E02");
+	REPLY("p8", "E02");
+	REPLY("P0=00000000", "E02");
+	REPLY("m100,2", "E02");
+	REPLY("M100,1:00", "E02");
+	REPLY("Z0,100,1", "E02");
+	REPLY("z1,100,1", "E02");
+	REPLY("s", "E02");
+	REPLY("T3", "E02");
+	REPLY("qfThreadInfo", "m1");
+	REPLY("Hg3", "E02");                    /* it stays gone */
+	REPLY("Hc-1", "OK");                    /* not a selection of registers */
+	REPLY("g", "E02");
+	CHECK_EQ(send("c"), GDB_ACT_CONTINUE);  /* the others go on */
+	REPLY("Hg1", "OK");                     /* another thread: served here */
+	CHECK_EQ(send("g"), GDB_ACT_REPLY);
+	CHECK_EQ(stub.reply_len, gdb_regs_g_len(GDB_ARCH_I386));
 }

@@ -58,3 +58,116 @@ TEST(vmx_db_exit_dr6_takes_the_qualification_bits)
 	/* A BS already in DR6 (the guest single-stepped before) stays: sticky. */
 	CHECK_EQ(vmx_db_exit_dr6(0xffff4ff0ull, BIT(1)), 0xffff4ff2ull);
 }
+
+/* The step's mode: the monitor trap flag where its allowed 1-setting is 1 (A.3.2), else TF. */
+TEST(vmx_gdb_step_prefers_mtf_and_falls_back_to_tf)
+{
+	CHECK_EQ(vmx_gdb_step_mode((uint64_t)0xfff9fffeu << 32), VMX_STEP_MTF);
+	CHECK_EQ(vmx_gdb_step_mode((uint64_t)(0xfff9fffeu & ~(uint32_t)BIT(27)) << 32), VMX_STEP_TF);
+	/* Bochs 2.7 corei7_skylake_x: no bit 27 in the allowed 1-settings; allowed-0 ignored. */
+	CHECK_EQ(vmx_gdb_step_mode(((uint64_t)0xf7f9fffeu << 32) | BIT(27)), VMX_STEP_TF);
+	/* The controls agree: the flag is set exactly in MTF mode. */
+	bool ok;
+	CHECK_EQ(vmx_gdb_proc_controls(0, true, (uint64_t)0xf7f9fffeu << 32, &ok), 0u);
+}
+
+#define TF BIT(8)
+#define STI BIT(0)
+#define MOVSS BIT(1)
+#define NMIBLK BIT(3)
+#define BS BIT(14)
+
+static struct vmx_dbg_state st(uint64_t rflags, uint64_t is, uint64_t pending)
+{
+	return (struct vmx_dbg_state){ rflags, is, pending };
+}
+
+/* SDM vol. 3C 26.3.1.5: with blocking by STI or MOV SS, pending BS must equal RFLAGS.TF. */
+static bool entry_consistent(struct vmx_dbg_state s)
+{
+	if (!(s.interruptibility & (STI | MOVSS)))
+		return true;
+	return !!(s.pending_dbg & BS) == !!(s.rflags & TF);
+}
+
+TEST(vmx_gdb_tf_on_keeps_the_guests_tf_and_drops_the_shadow)
+{
+	bool gtf = true;
+	struct vmx_dbg_state s = vmx_gdb_tf_on(st(0x202, 0, 0), &gtf);
+	CHECK(!gtf);
+	CHECK_EQ(s.rflags, 0x302u);
+	CHECK_EQ(s.interruptibility, 0u);
+	CHECK_EQ(s.pending_dbg, 0u);
+	/* The guest steps itself: its TF is reported, RFLAGS unchanged. */
+	s = vmx_gdb_tf_on(st(0x302, 0, 0), &gtf);
+	CHECK(gtf);
+	CHECK_EQ(s.rflags, 0x302u);
+	/* Inside an STI or MOV SS shadow: the shadow goes (else VM entry would need BS, a #DB
+	 * before the instruction); virtual-NMI blocking stays. */
+	s = vmx_gdb_tf_on(st(0x202, STI | NMIBLK, 0), &gtf);
+	CHECK_EQ(s.interruptibility, NMIBLK);
+	CHECK(entry_consistent(s));
+	s = vmx_gdb_tf_on(st(0x202, MOVSS, 0), &gtf);
+	CHECK_EQ(s.interruptibility, 0u);
+	CHECK(entry_consistent(s));
+	/* The guest's own pending single-step trap stays pending. */
+	s = vmx_gdb_tf_on(st(0x302, STI, BS), &gtf);
+	CHECK_EQ(s.pending_dbg, BS);
+	CHECK(entry_consistent(s));
+}
+
+TEST(vmx_gdb_tf_off_gives_the_guest_its_own_tf_back)
+{
+	/* The step ended at a #DB exit: TF off again, nothing pending. */
+	struct vmx_dbg_state s = vmx_gdb_tf_off(st(0x346, 0, 0), false, false);
+	CHECK_EQ(s.rflags, 0x246u);
+	CHECK_EQ(s.pending_dbg, 0u);
+	/* The guest had TF: it stays. */
+	s = vmx_gdb_tf_off(st(0x346, 0, 0), true, false);
+	CHECK_EQ(s.rflags, 0x346u);
+	/* An instruction the hypervisor carried out under gdb's TF made BS pending
+	 * (vmx_advance_rip): not the guest's, so taken back; with the guest's TF it stays, and
+	 * the guest gets its #DB after the instruction, as on bare metal (17.3.1.4). */
+	s = vmx_gdb_tf_off(st(0x302, 0, BS), false, false);
+	CHECK_EQ(s.pending_dbg, 0u);
+	CHECK_EQ(s.rflags, 0x202u);
+	s = vmx_gdb_tf_off(st(0x302, 0, BS), true, false);
+	CHECK_EQ(s.pending_dbg, BS);
+	/* Other pending bits (B0-B3, BD, RTM) are never touched. */
+	s = vmx_gdb_tf_off(st(0x302, 0, BS | BIT(0) | BIT(16)), false, false);
+	CHECK_EQ(s.pending_dbg, BIT(0) | BIT(16));
+	/* A POPF or IRET that loaded TF = 0 during the step: TF = 0 is now the guest's. */
+	s = vmx_gdb_tf_off(st(0x202, 0, 0), true, false);
+	CHECK_EQ(s.rflags, 0x202u);
+}
+
+TEST(vmx_gdb_tf_off_keeps_entry_consistent_under_sti_and_mov_ss)
+{
+	/* The stepped instruction was STI (or MOV SS): its shadow is set at the #DB exit. */
+	struct vmx_dbg_state s = vmx_gdb_tf_off(st(0x302, STI, 0), false, false);
+	CHECK_EQ(s.rflags & TF, 0u);
+	CHECK_EQ(s.pending_dbg & BS, 0u);
+	CHECK(entry_consistent(s));
+	s = vmx_gdb_tf_off(st(0x302, MOVSS, BS), false, false);
+	CHECK(entry_consistent(s));
+	CHECK_EQ(s.pending_dbg, 0u);
+	/* The guest steps itself and no #DB is injected for it: its trap is pending (BS). */
+	s = vmx_gdb_tf_off(st(0x302, STI, 0), true, false);
+	CHECK_EQ(s.pending_dbg, BS);
+	CHECK(entry_consistent(s));
+	/* Its #DB is injected instead: no BS beside it, and the delivery ends the shadow. */
+	s = vmx_gdb_tf_off(st(0x302, STI | NMIBLK, 0), true, true);
+	CHECK_EQ(s.pending_dbg, 0u);
+	CHECK_EQ(s.interruptibility, NMIBLK);
+	CHECK_EQ(s.rflags, 0x302u);
+	CHECK(entry_consistent(s));
+	/* Every combination enters: TF on and off, shadow or not, BS or not. */
+	for (unsigned m = 0; m < 32; m++) {
+		struct vmx_dbg_state in = st(m & 1 ? 0x302 : 0x202, (m & 2 ? STI : 0) | (m & 4 ? MOVSS : 0),
+					     m & 8 ? BS : 0);
+		bool gtf;
+		CHECK(entry_consistent(vmx_gdb_tf_on(in, &gtf)));
+		CHECK(entry_consistent(vmx_gdb_tf_off(in, m & 16, false)));
+		CHECK(entry_consistent(vmx_gdb_tf_off(in, m & 16, true)));
+	}
+}

@@ -185,6 +185,13 @@ void svm_events_exit(struct vcpu *v, struct svm_vcpu *s, struct vm_exit *e)
 			if (code == SVM_EXIT_EXCP_BASE + 1 && !guest_tf) {
 				vmcb->save.dr6 &= ~DR6_BS;
 				c->clean &= ~SVM_CLEAN_DR;
+			} else if (code == SVM_EXIT_EXCP_BASE + 1 && !(c->event_inj & SVM_EVTINJ_VALID)) {
+				/* The guest single-steps itself too: its own trap after the same
+				 * instruction (vol. 3B 17.3.1.4), injected beside gdb's stop, DR6.BS
+				 * set (Bochs 2.7 leaves the VMCB's DR6 alone). */
+				vmcb->save.dr6 |= DR6_BS;
+				c->clean &= ~SVM_CLEAN_DR;
+				c->event_inj = 1 | SVM_EVTINJ_EXCEPTION | SVM_EVTINJ_VALID;
 			}
 			gdb_step_done(v);
 		} else if (code == SVM_EXIT_EXCP_BASE + 1 && !guest_tf && !(vmcb->save.dr6 & 0xf)) {

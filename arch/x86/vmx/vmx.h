@@ -38,9 +38,11 @@ struct vmx_vcpu {
 	/* Without the EFER/PAT load controls (ctl.efer_lists/pat_lists): the guest's values
 	 * (what its RDMSR reads) and the host's, which the autoload lists switch. */
 	uint64_t guest_efer, guest_pat, host_efer, host_pat;
-	/* The gdb stub's single step (vmx_gdb.c): the monitor trap flag is on for it, set
-	 * at gdb_step_rip. */
-	bool gdb_step;
+	/* The gdb stub's single step (vmx_gdb.c), set at gdb_step_rip: the monitor trap flag,
+	 * or RFLAGS.TF (gdb_step_tf) where the CPU has no MTF. gdb_tf_set: gdb's TF is in the
+	 * guest's RFLAGS now, the guest's own kept in gdb_guest_tf; gdb_nmi_window: NMI-window
+	 * exiting is on for the step (an exit right after an event delivered at entry). */
+	bool gdb_step, gdb_step_tf, gdb_tf_set, gdb_guest_tf, gdb_nmi_window;
 	uint64_t gdb_step_rip;
 	struct vmx_cpu *cpu;
 };
@@ -74,6 +76,13 @@ void vmx_gdb_arm(struct vcpu *v, bool bp, bool step);
 enum exit_action vmx_gdb_mtf_exit(struct vcpu *v);
 /* Any other slow exit while gdb steps (x->gdb_step): ends the step if RIP moved. */
 void vmx_gdb_after_exit(struct vcpu *v);
+/* A TF step (x->gdb_step_tf), before the exit's handler: a #DB with BS ends it. True when
+ * the guest single-steps itself and so must get that #DB too (vmx_gdb_reflect_step). */
+bool vmx_gdb_db_exit(struct vcpu *v, uint32_t basic_reason);
+void vmx_gdb_reflect_step(void);
+/* A TF step, last thing before the entry: gdb's TF on, or off with NMI-window exiting
+ * while an event is injected at this entry. */
+void vmx_gdb_before_entry(struct vcpu *v);
 
 /* vmx_cr.c: the CR0/CR4 guest/host masks and MOV-to-CR emulation (long-mode switch). */
 void vmx_cr_init(struct vmx_vcpu *x, uint64_t cr0, uint64_t cr4);
@@ -134,6 +143,8 @@ void vmx_acct_exit(struct vcpu *v, enum exit_kind kind);
 #define ACCT_EXIT(v, kind) ((void)0)
 #endif
 void vmx_exit_stub(void);
+/* HOST_RIP while gdb single-steps: every exit to vmx_exit_slow (vmx_run.asm). */
+void vmx_exit_stub_slow(void);
 
 /* ---- VMX instructions (SDM vol. 3C 30.3). Each checks CF/ZF (VMfailInvalid/VMfailValid,
  * 30.2). VMXON, VMCLEAR, VMPTRLD, INVEPT and INVVPID return 0 or -1. VMREAD and VMWRITE

@@ -126,10 +126,11 @@ bool vmx_requeue_cut_off_event(uint32_t basic_reason)
 
 void vmx_event_state(struct vcpu *v, struct guest_events *s)
 {
-	(void)v;
 	uint64_t is = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 	s->if_set = vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF;
-	s->shadow = is & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS);
+	/* While gdb steps with TF, nothing is injected (vmx_gdb.c): as if in a shadow. */
+	s->shadow = (is & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)) ||
+		    ((const struct vmx_vcpu *)v->arch)->gdb_step_tf;
 	s->nmi_blocked = is & INTERRUPTIBILITY_NMI; /* virtual-NMI blocking (24.4.2) */
 	s->queued = vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID;
 }
@@ -155,6 +156,12 @@ void vmx_request_window(struct vcpu *v, bool irq, bool nmi)
 {
 	struct vmx_vcpu *x = v->arch;
 	uint32_t proc = x->proc_controls & ~(uint32_t)(PROC_INTERRUPT_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING);
+	if (x->gdb_step_tf) {
+		/* gdb's TF step: no window exit before its one instruction (the core asks again
+		 * after it, window_asked); NMI-window exiting only for the step's own use. */
+		irq = false;
+		nmi = x->gdb_nmi_window;
+	}
 	if (irq)
 		proc |= PROC_INTERRUPT_WINDOW_EXITING;
 	if (nmi)

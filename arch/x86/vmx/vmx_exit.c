@@ -337,7 +337,7 @@ int vmx_exit_slow(struct vcpu *v)
 	struct vmx_vcpu *x = v->arch;
 	uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON);
 	enum exit_action act;
-	bool entered = !(reason & EXIT_REASON_ENTRY_FAILURE);
+	bool entered = !(reason & EXIT_REASON_ENTRY_FAILURE), reflect_step = false;
 	/* Before any handler changes EFER or PAT; not after a failed entry (the guest never ran,
 	 * and the failure's own diagnostics come first). */
 	if (__builtin_expect(x->cpu->check_lists, 0) && entered && vmx_efer_pat_check(v))
@@ -361,6 +361,9 @@ int vmx_exit_slow(struct vcpu *v)
 		act = vmx_gdb_mtf_exit(v); /* the gdb stub's step (vmx_gdb.c) */
 	} else {
 		struct vm_exit e;
+		/* gdb's TF step: its #DB ends it before the stub sees the exit (vmx_gdb.c). */
+		if (__builtin_expect(x->gdb_step_tf, 0) && entered)
+			reflect_step = vmx_gdb_db_exit(v, EXIT_REASON_BASIC(reason));
 		decode_exit(v, reason, &e);
 		ACCT_EXIT(v, e.kind);
 		act = hv_handle_exit(v, &e);
@@ -387,12 +390,16 @@ int vmx_exit_slow(struct vcpu *v)
 	default:
 		break;
 	}
+	if (__builtin_expect(reflect_step, 0))
+		vmx_gdb_reflect_step(); /* the guest single-steps itself too: its #DB */
 	if (v->end.kind != GUEST_RUNNING || vcpu_deliver_events(v))
 		return 1;
 	/* Queued console lines (hv/console.h): a FIFO's worth at most, no waiting. IF = 0 in
 	 * VMX root operation holds no NMI or SMI. */
 	if (console_pending())
 		console_drain();
+	if (__builtin_expect(x->gdb_step_tf, 0))
+		vmx_gdb_before_entry(v); /* gdb's TF, after gdb may have started a step above */
 	return prepare_entry(v, x) ? 1 : 0;
 }
 

@@ -10,7 +10,8 @@
 ; as well, so its handlers see and may change every guest register.
 ;
 ; Host RSP. HOST_RSP is this loop's frame, the same for every exit of the guest's run,
-; so it is written once, right before VMLAUNCH; no exit path writes host state.
+; so it is written once, right before VMLAUNCH; no exit path writes host state, except
+; the gdb stub's step, which points HOST_RIP at vmx_exit_stub_slow while it lasts.
 ; Host RFLAGS after a VM exit is 0x2 (27.5.3): interrupts stay off in the host.
 ;
 ; Returns 0 when vmx_exit_slow() reports that the guest has ended; if VMLAUNCH fails,
@@ -21,6 +22,7 @@ default rel
 section .text
 global vmx_run_loop
 global vmx_exit_stub
+global vmx_exit_stub_slow
 extern vmx_exit_slow
 
 %define VMCS_HOST_RSP 0x6c14
@@ -66,6 +68,17 @@ vmx_run_resume:
 	vmresume
 	mov eax, 4		; VMRESUME failed: MOV keeps its flags
 	jmp vmx_run_fail
+
+	; HOST_RIP while the gdb stub single-steps the guest (arch/x86/vmx/vmx_gdb.c switches it
+	; in the slow path, never here): the same save, then every exit takes the slow path,
+	; which carries out CPUID, VMCALL and port I/O itself, so the step ends after exactly
+	; the one instruction. The fast handler is not called: the hot loop above is unchanged.
+vmx_exit_stub_slow:
+	mov [rsp], rax
+	mov rax, [rsp + 8]
+	SAVE_VOLATILE
+	mov rcx, [rsp]
+	mov [rax + G_RAX], rcx
 
 vmx_run_slow:
 	mov rax, [rsp + 8]

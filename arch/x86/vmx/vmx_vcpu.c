@@ -6,7 +6,8 @@
  * is legal only with "unrestricted guest" (SDM vol. 3C 26.3.1.1).
  *
  * Host state is written once here and never again (the exit path rewrites
- * nothing; HOST_RSP is the single exception, see vmx_run.asm). The host never
+ * nothing; HOST_RSP is one exception, see vmx_run.asm, and HOST_RIP while gdb
+ * single-steps the guest, switched in the slow path: vmx_gdb.c). The host never
  * uses FS/GS, SYSCALL or SWAPGS, so the guest's KERNEL_GS_BASE, STAR, LSTAR,
  * CSTAR, SFMASK and TSC_AUX simply stay live in the CPU across VM exits (VM
  * exits do not touch them, 27.5), exactly as on SVM (svm_exit.c). EFER and
@@ -149,6 +150,8 @@ static void init_controls(struct vcpu *v, struct vmx_vcpu *x)
 	vmwrite(VMCS_PIN_CONTROLS, c->pin);
 	x->proc_controls = c->proc; /* no window exiting yet (vmx_events.c) */
 	vmwrite(VMCS_PROC_CONTROLS, x->proc_controls);
+	/* No gdb step (vmx_gdb.c): HOST_RIP above is the fast path's entry again. */
+	x->gdb_step = x->gdb_step_tf = x->gdb_tf_set = x->gdb_nmi_window = false;
 	vmwrite(VMCS_PROC_CONTROLS2, c->proc2);
 	vmwrite(VMCS_EXIT_CONTROLS, c->exit);
 	/* "IA-32e mode guest" off: a multiboot guest starts in 32-bit mode; on for Linux's
