@@ -54,50 +54,68 @@ static const struct acpi_header *madt_of(const struct acpi_rsdp *rsdp, char *err
 	return madt;
 }
 
-int acpi_madt_cpus(const struct acpi_rsdp *rsdp, uint32_t *ids, int max, char *err, size_t errlen)
+/* Calls each(entry, ctx) for every entry of the RSDP's MADT (type, length, ...), in order.
+ * Returns 0, or -1 with err filled when there is no MADT or an entry's length is shorter
+ * than its own two header bytes or runs past the table. */
+static int madt_each(const struct acpi_rsdp *rsdp, void (*each)(const uint8_t *e, void *ctx),
+		     void *ctx, char *err, size_t errlen)
 {
 	const struct acpi_header *madt = madt_of(rsdp, err, errlen);
 	if (!madt)
 		return -1;
-	int count = 0;
 	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8; /* LAPIC address, flags */
 	const uint8_t *end = (const uint8_t *)madt + madt->length;
-	while (p + 2 <= end) {
-		uint8_t type = p[0], len = p[1];
-		if (len < 2 || p + len > end) {
+	for (; p + 2 <= end; p += p[1]) {
+		if (p[1] < 2 || p + p[1] > end) {
 			hv_snprintf(err, errlen, "ACPI: MADT entry at offset %u has bad length %u",
-				    (unsigned)(p - (const uint8_t *)madt), len);
+				    (unsigned)(p - (const uint8_t *)madt), p[1]);
 			return -1;
 		}
-		uint32_t id = 0, flags = 0;
-		bool cpu = false;
-		if (type == 0 && len >= sizeof(struct madt_lapic)) {
-			struct madt_lapic e;
-			memcpy(&e, p, sizeof(e));
-			id = e.apic_id;
-			flags = e.flags;
-			cpu = true;
-		} else if (type == 9 && len >= sizeof(struct madt_x2apic)) {
-			struct madt_x2apic e;
-			memcpy(&e, p, sizeof(e));
-			id = e.x2apic_id;
-			flags = e.flags;
-			cpu = true;
-		}
-		if (cpu && (flags & (MADT_ENABLED | MADT_ONLINE_CAPABLE))) {
-			bool dup = false;
-			for (int i = 0; i < count; i++)
-				dup |= ids[i] == id;
-			if (!dup && count < max)
-				ids[count++] = id;
-		}
-		p += len;
+		each(p, ctx);
 	}
-	if (!count) {
+	return 0;
+}
+
+struct cpu_list {
+	uint32_t *ids;
+	int max, count;
+};
+
+static void add_cpu(const uint8_t *p, void *ctx)
+{
+	struct cpu_list *l = ctx;
+	uint8_t type = p[0], len = p[1];
+	uint32_t id = 0, flags = 0;
+	if (type == 0 && len >= sizeof(struct madt_lapic)) {
+		struct madt_lapic e;
+		memcpy(&e, p, sizeof(e));
+		id = e.apic_id;
+		flags = e.flags;
+	} else if (type == 9 && len >= sizeof(struct madt_x2apic)) {
+		struct madt_x2apic e;
+		memcpy(&e, p, sizeof(e));
+		id = e.x2apic_id;
+		flags = e.flags;
+	}
+	if (!(flags & (MADT_ENABLED | MADT_ONLINE_CAPABLE)))
+		return; /* also every entry that is no CPU (flags 0) */
+	bool dup = false;
+	for (int i = 0; i < l->count; i++)
+		dup |= l->ids[i] == id;
+	if (!dup && l->count < l->max)
+		l->ids[l->count++] = id;
+}
+
+int acpi_madt_cpus(const struct acpi_rsdp *rsdp, uint32_t *ids, int max, char *err, size_t errlen)
+{
+	struct cpu_list l = { ids, max, 0 };
+	if (madt_each(rsdp, add_cpu, &l, err, errlen))
+		return -1;
+	if (!l.count) {
 		hv_snprintf(err, errlen, "ACPI: MADT lists no enabled CPU");
 		return -1;
 	}
-	return count;
+	return l.count;
 }
 
 /* MPS INTI flags (ACPI 6.5 table 5.50): polarity 01 active high, 11 active low, 00 "conforms
@@ -146,31 +164,30 @@ int acpi_madt_isa_irq(const struct acpi_rsdp *rsdp, unsigned irq, struct madt_is
 	return 0;
 }
 
+struct ioapic_list {
+	struct madt_ioapic_ref *out;
+	int max, count;
+};
+
+static void add_ioapic(const uint8_t *p, void *ctx)
+{
+	struct ioapic_list *l = ctx;
+	struct madt_ioapic io;
+	if (p[0] != 1 || p[1] < sizeof(io))
+		return;
+	memcpy(&io, p, sizeof(io));
+	bool dup = false;
+	for (int i = 0; i < l->count; i++)
+		dup |= l->out[i].addr == io.address;
+	if (!dup && l->count < l->max)
+		l->out[l->count++] = (struct madt_ioapic_ref){ .addr = io.address,
+							       .gsi_base = io.gsi_base,
+							       .id = io.ioapic_id };
+}
+
 int acpi_madt_ioapics(const struct acpi_rsdp *rsdp, struct madt_ioapic_ref *out, int max,
 		      char *err, size_t errlen)
 {
-	const struct acpi_header *madt = madt_of(rsdp, err, errlen);
-	if (!madt)
-		return -1;
-	int count = 0;
-	const uint8_t *p = (const uint8_t *)madt + sizeof(*madt) + 8; /* LAPIC address, flags */
-	const uint8_t *end = (const uint8_t *)madt + madt->length;
-	for (; p + 2 <= end; p += p[1]) {
-		if (p[1] < 2 || p + p[1] > end) {
-			hv_snprintf(err, errlen, "ACPI: MADT entry at offset %u has bad length %u",
-				    (unsigned)(p - (const uint8_t *)madt), p[1]);
-			return -1;
-		}
-		struct madt_ioapic io;
-		if (p[0] != 1 || p[1] < sizeof(io))
-			continue;
-		memcpy(&io, p, sizeof(io));
-		bool dup = false;
-		for (int i = 0; i < count; i++)
-			dup |= out[i].addr == io.address;
-		if (!dup && count < max)
-			out[count++] = (struct madt_ioapic_ref){ .addr = io.address, .gsi_base = io.gsi_base,
-								 .id = io.ioapic_id };
-	}
-	return count;
+	struct ioapic_list l = { out, max, 0 };
+	return madt_each(rsdp, add_ioapic, &l, err, errlen) ? -1 : l.count;
 }

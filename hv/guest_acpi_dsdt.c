@@ -142,36 +142,42 @@ static void put_io_crs(struct aml *a, uint16_t port, uint8_t len, int irq)
 	put_pkg(a, &op, 1, &b);
 }
 
+/* A Device's body starts: its name, then Name (_HID, EisaId (...)). */
+static void device_head(struct aml *d, const char name[4], uint32_t eisaid)
+{
+	put(d, name, 4);
+	put_name(d, "_HID");
+	put8(d, AML_DWORD_PREFIX);
+	put(d, &eisaid, 4);
+}
+
+/* Device (...) { body }: ExtOpPrefix DeviceOp PkgLength body (20.2.5.2). */
+static void put_device(struct aml *a, const struct aml *d)
+{
+	const uint8_t op[2] = { AML_EXT_PREFIX, AML_DEVICE };
+	put_pkg(a, op, 2, d);
+}
+
 static void put_com1(struct aml *a, bool irq)
 {
 	uint8_t dbuf[96];
 	struct aml d = { dbuf, 0, sizeof(dbuf), false };
-	put(&d, "COM1", 4);
-	put_name(&d, "_HID");
-	put8(&d, AML_DWORD_PREFIX);
-	uint32_t hid = EISAID_PNP0501;
-	put(&d, &hid, 4);
+	device_head(&d, "COM1", EISAID_PNP0501);
 	put_name(&d, "_UID");
 	put8(&d, AML_ONE);
 	put_name(&d, "_STA");
 	put_byte_const(&d, 0x0f);
 	put_io_crs(&d, COM1_PORT, COM1_PORTS, irq ? GUEST_COM1_IRQ : -1);
-	const uint8_t op[2] = { AML_EXT_PREFIX, AML_DEVICE };
-	put_pkg(a, op, 2, &d);
+	put_device(a, &d);
 }
 
 static void put_rtc(struct aml *a)
 {
 	uint8_t dbuf[64];
 	struct aml d = { dbuf, 0, sizeof(dbuf), false };
-	put(&d, "RTC_", 4);
-	put_name(&d, "_HID");
-	put8(&d, AML_DWORD_PREFIX);
-	uint32_t hid = EISAID_PNP0B00;
-	put(&d, &hid, 4);
+	device_head(&d, "RTC_", EISAID_PNP0B00);
 	put_io_crs(&d, RTC_PORT, RTC_PORTS, -1);
-	const uint8_t op[2] = { AML_EXT_PREFIX, AML_DEVICE };
-	put_pkg(a, op, 2, &d);
+	put_device(a, &d);
 }
 
 size_t guest_acpi_dsdt(uint8_t *buf, size_t max, const struct guest_acpi_params *p)

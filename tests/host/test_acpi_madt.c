@@ -65,3 +65,34 @@ TEST(madt_rejects_corruption)
 	CHECK(strstr(err, "no valid MADT") != NULL);
 	CHECK(acpi_madt_cpus(NULL, ids, 8, err, sizeof(err)) == -1);
 }
+
+TEST(madt_lists_every_ioapic_once)
+{
+	static struct fake_acpi a;
+	const uint8_t e[] = {
+		0, 8, 0, 0, 1, 0, 0, 0,                       /* a CPU */
+		1, 12, 2, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0,    /* I/O APIC 2 at 0xFEC00000, GSI 0 */
+		2, 10, 0, 0, 2, 0, 0, 0, 0, 0,                /* an override: not an I/O APIC */
+		1, 12, 3, 0, 0, 0x10, 0xc0, 0xfe, 24, 0, 0, 0, /* I/O APIC 3 at 0xFEC01000, GSI 24 */
+		1, 12, 2, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0,    /* the first again: once */
+	};
+	build(&a, e, sizeof(e));
+	struct madt_ioapic_ref io[4];
+	char err[128];
+	REQUIRE(acpi_madt_ioapics(&a.rsdp, io, 4, err, sizeof(err)) == 2);
+	CHECK_EQ(io[0].addr, 0xfec00000ull);
+	CHECK_EQ(io[0].id, 2);
+	CHECK_EQ(io[0].gsi_base, 0u);
+	CHECK_EQ(io[1].addr, 0xfec01000ull);
+	CHECK_EQ(io[1].id, 3);
+	CHECK_EQ(io[1].gsi_base, 24u);
+	CHECK_EQ(acpi_madt_ioapics(&a.rsdp, io, 1, err, sizeof(err)), 1); /* at most max */
+	const uint8_t none[] = { 0, 8, 0, 0, 1, 0, 0, 0 };
+	build(&a, none, sizeof(none));
+	CHECK_EQ(acpi_madt_ioapics(&a.rsdp, io, 4, err, sizeof(err)), 0);
+	const uint8_t bad[] = { 1, 12, 2, 0, 0, 0, 0xc0, 0xfe, 0, 0, 0, 0, 0, 40, 0, 0 };
+	build(&a, bad, sizeof(bad));
+	CHECK_EQ(acpi_madt_ioapics(&a.rsdp, io, 4, err, sizeof(err)), -1);
+	CHECK(strstr(err, "bad length") != NULL);
+	CHECK_EQ(acpi_madt_ioapics(NULL, io, 4, err, sizeof(err)), -1);
+}

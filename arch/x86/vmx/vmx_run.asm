@@ -29,6 +29,16 @@ extern vmx_exit_slow
 
 %include "arch/x86/guest_regs.inc"
 
+; At a VM exit (RSP = HOST_RSP, this loop's frame): the guest's volatile GPRs into its save
+; area, RAX through the scratch slot (no VMCS field holds it); RAX = struct vcpu * after.
+%macro SAVE_AT_EXIT 0
+	mov [rsp], rax
+	mov rax, [rsp + 8]
+	SAVE_VOLATILE
+	mov rcx, [rsp]
+	mov [rax + G_RAX], rcx
+%endmacro
+
 vmx_run_loop:
 	PUSH_HOST_CALLEE_SAVED
 	push rsi		; [rsp + 16]: the fast-path handler
@@ -50,11 +60,7 @@ vmx_run_loop:
 
 	; HOST_RIP. RSP = HOST_RSP, this loop's frame.
 vmx_exit_stub:
-	mov [rsp], rax
-	mov rax, [rsp + 8]
-	SAVE_VOLATILE
-	mov rcx, [rsp]
-	mov [rax + G_RAX], rcx
+	SAVE_AT_EXIT
 	mov rdi, rax
 	call [rsp + 16]
 	test eax, eax
@@ -74,11 +80,7 @@ vmx_run_resume:
 	; which carries out CPUID, VMCALL and port I/O itself, so the step ends after exactly
 	; the one instruction. The fast handler is not called: the hot loop above is unchanged.
 vmx_exit_stub_slow:
-	mov [rsp], rax
-	mov rax, [rsp + 8]
-	SAVE_VOLATILE
-	mov rcx, [rsp]
-	mov [rax + G_RAX], rcx
+	SAVE_AT_EXIT
 
 vmx_run_slow:
 	mov rax, [rsp + 8]
