@@ -1,5 +1,6 @@
 # Sourced by tests/emu/run_all.sh: case gdb-mode (QEMU, 2 CPUs, one boot:
-# tests/emu/cases/gdb-mode.cfg), two gdb stub checks.
+# tests/emu/cases/gdb-mode.cfg), two gdb stub checks; by tests/emu/run_bochs.sh: the same
+# on VMX, vmx-gdb-mode (Bochs corei7_skylake_x, 2 CPUs, about 30 s).
 # 1. Hand-over to a guest that ends at that moment: a raw client (gdb_raw.py PORT gone) attaches
 #    (thread 1 stops) and selects thread 2, whose guest [hv] debug_gdb_end_cpu ends just as it
 #    is handed the stub. cpu 0, which handed it over, takes the session back: E02 for the
@@ -39,20 +40,34 @@ detach
 EOG
 }
 
-gdb_mode_case() {
-  local name=gdb-mode
+gdb_mode_case() { # QEMU (SVM)
+  gdb_mode_run gdb-mode 60 "" --smp 2 --timeout 90
+}
+
+# The same checks on VMX (tests/emu/run_bochs.sh): Bochs 2.7 corei7_skylake_x, 2 CPUs. The
+# guests' loops execute CLI each round (guest/gdbtarget: Bochs 2.7 gives a guest entered with
+# IF = 0 no interrupt exit until it does, docs/interrupts.md).
+vmx_gdb_mode_case() {
+  gdb_mode_run vmx-gdb-mode 150 "^hv: using vmx$" --emu bochs --bochs-cpu corei7_skylake_x \
+    --smp 2 --timeout 150
+}
+
+# gdb_mode_run NAME BOOT_WAIT EXTRA_PATTERN BOOT_ARGS...: boot (tests/emu/boot.sh BOOT_ARGS),
+# wait up to BOOT_WAIT s for both guests, run both checks; EXTRA_PATTERN (if not empty) must
+# be in the serial log too.
+gdb_mode_run() {
+  local name=$1 boot_wait=$2 extra=$3; shift 3
   selected $name || return 0
   local log=$out/$name.log glog=$out/$name.gdb.log start=$SECONDS img port i
-  rm -f "$log" "$glog" "$out/$name.raw.log"
+  rm -f "$log" "$log.bochs" "$glog" "$out/$name.raw.log"
   img=$(image_with_cfg $name tests/emu/cases/gdb-mode.cfg)
   port=$((20000 + RANDOM % 20000))
   if [ -f "$img" ]; then
-    tests/emu/boot.sh --image "$img" --smp 2 --timeout 90 --log "$log" --com2-tcp $port \
-      >/dev/null 2>&1 &
+    tests/emu/boot.sh --image "$img" "$@" --log "$log" --com2-tcp $port >/dev/null 2>&1 &
     local qpid=$!
     # Both guests started (the hypervisor's lines; the guests' own wait in its buffer until
     # they exit).
-    for i in $(seq 1 60); do
+    for i in $(seq 1 $boot_wait); do
       grep -qs '^hv: guest target starting on cpu 0' "$log" &&
         grep -qs '^hv: guest gone starting on cpu 1' "$log" && break
       sleep 1
@@ -83,5 +98,6 @@ gdb_mode_case() {
     "^hv: guest gone cpu 1: stopped \(debug_gdb_end_cpu: ended as gdb handed it the stub\)$" \
     "^\[target\] gdbtarget: longmode: in long mode$" \
     "^\[target\] gdbtarget: longmode: gdb_target_value = 42, RDX at the first 64-bit stop 0x600dcafe00000005$" \
-    "^hv: guest target cpu 0: passed" "^hv: all guests done: 1 passed, 1 failed$" "!CRASH"
+    "^hv: guest target cpu 0: passed" "^hv: all guests done: 1 passed, 1 failed$" "!CRASH" \
+    ${extra:+"$extra"}
 }

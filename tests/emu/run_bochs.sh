@@ -217,6 +217,9 @@ monitor_vmx_case
 # gdbtarget guest on cpu 1 while bystanders on cpus 0 and 2 run on (vmx-gdb).
 . tests/emu/gdb_session.sh
 gdb_bochs_case
+# Its mode switch and hand-over checks on VMX (tests/emu/gdb_mode.sh, vmx-gdb-mode).
+. tests/emu/gdb_mode.sh
+vmx_gdb_mode_case
 
 # A Debian vmlinux on corei7_skylake_x (tests/emu/linux_cases.sh): minutes, so only when the
 # filter names it (make test-slow: tests/emu/run_bochs.sh linux-vmx).
