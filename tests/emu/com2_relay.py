@@ -8,25 +8,17 @@ tests/emu/boot.sh --emu bochs --com2-tcp LISTEN_PORT uses it."""
 import select
 import socket
 import sys
-import time
+
+from emu_socket import connect_when_up
 
 
 def main():
     listen_port, target = int(sys.argv[1]), sys.argv[2]
-    host, port = target.rsplit(":", 1)
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("127.0.0.1", listen_port))
     srv.listen(1)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            emu = socket.create_connection((host, int(port)))
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                sys.exit("com2_relay: nothing listens on %s" % target)
-            time.sleep(0.2)
+    emu = connect_when_up(target, "com2_relay")
     client = None
     while True:
         watch = [emu, srv] + ([client] if client else [])

@@ -7,27 +7,19 @@ import os
 import select
 import socket
 import sys
-import time
+
+from emu_socket import connect_when_up
 
 
 def main():
     path, target = sys.argv[1], sys.argv[2]
-    host, port = target.rsplit(":", 1)
     if os.path.exists(path):
         os.unlink(path)
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     srv.bind(path)
     srv.listen(1)
     client, _ = srv.accept()
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            emu = socket.create_connection((host, int(port)))
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                sys.exit("serial_bridge: nothing listens on %s" % target)
-            time.sleep(0.2)
+    emu = connect_when_up(target, "serial_bridge")
     pair = {client: emu, emu: client}
     while True:
         ready, _, _ = select.select(list(pair), [], [])
