@@ -52,6 +52,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 [ -n "$log" ] || log=$work/serial.log
 
+free_port() { # a TCP port on 127.0.0.1 that is free now (the kernel picks it)
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 kvm_can_nest() {
   [ -w /dev/kvm ] || return 1
   grep -qsx 'Y\|1' /sys/module/kvm_amd/parameters/nested /sys/module/kvm_intel/parameters/nested
@@ -105,7 +109,7 @@ run_bochs() {
   local com1="com1: enabled=1, mode=file, dev=$work/com1.txt" bridge=""
   if [ -n "$sock" ]; then
     local port
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     com1="com1: enabled=1, mode=socket-server, dev=127.0.0.1:$port"
     python3 tests/emu/serial_bridge.py "$sock" "127.0.0.1:$port" &
     bridge=$!
@@ -113,7 +117,7 @@ run_bochs() {
   local com2_line="" relay=""
   if [ -n "$com2" ]; then
     local c2port
-    c2port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    c2port=$(free_port)
     com2_line="com2: enabled=1, mode=socket-server, dev=127.0.0.1:$c2port"
     python3 tests/emu/com2_relay.py "$com2" "127.0.0.1:$c2port" &
     relay=$!
